@@ -1,0 +1,492 @@
+// The only C++ file of loci: Xapian behind a C interface.  Every entry
+// point catches everything and turns it into a loci_status through
+// status_from_exception(), so no exception crosses into C.
+
+#include "database.h"
+
+#include <xapian.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string>
+#include <vector>
+
+namespace {
+
+enum : Xapian::valueno {
+	VALUE_ARTICLE = 0,	// article key, for collapsing by article
+	VALUE_PATH = 1,
+	VALUE_TITLE = 2,
+	VALUE_ORDINAL = 3,
+	VALUE_LINE = 4,
+	VALUE_RANGE = 5,	// "start-end" byte offsets
+};
+
+const char PREFIX_PASSAGE[] = "Q";
+const char PREFIX_ARTICLE[] = "XA";
+const char PREFIX_STEM[] = "Z";
+
+// Reopening after DatabaseModifiedError almost always succeeds at once;
+// more attempts only cover a writer committing in a tight loop.
+const int MAX_REOPEN = 5;
+
+// Xapian terms are limited to 245 bytes; long paths are shortened to a
+// prefix plus a hash, which keeps keys unique and readable.
+std::string
+article_key(const char *path)
+{
+	std::string p(path);
+	if (p.size() <= 160)
+		return p;
+	unsigned long long h = 1469598103934665603ULL;	// FNV-1a
+	for (unsigned char c : p) {
+		h ^= c;
+		h *= 1099511628211ULL;
+	}
+	char hex[20];
+	snprintf(hex, sizeof hex, "%016llx", h);
+	return p.substr(0, 120) + "#" + hex;
+}
+
+void
+set_err(char **err, const std::string &msg)
+{
+	if (err)
+		*err = strdup(msg.c_str());
+}
+
+// Must be called from inside a catch block: maps the exception being
+// handled to a status, keeping Xapian's message.
+loci_status
+status_from_exception(char **err)
+{
+	try {
+		throw;
+	} catch (const Xapian::DatabaseLockError &e) {
+		set_err(err, e.get_msg());
+		return LOCI_ERR_LOCKED;
+	} catch (const Xapian::DatabaseModifiedError &e) {
+		set_err(err, e.get_msg());
+		return LOCI_ERR_MODIFIED;
+	} catch (const Xapian::DatabaseCorruptError &e) {
+		set_err(err, e.get_msg());
+		return LOCI_ERR_CORRUPT;
+	} catch (const Xapian::DatabaseVersionError &e) {
+		set_err(err, e.get_msg());
+		return LOCI_ERR_VERSION;
+	} catch (const Xapian::DatabaseNotFoundError &e) {
+		set_err(err, e.get_msg());
+		return LOCI_ERR_NOT_FOUND;
+	} catch (const Xapian::DatabaseOpeningError &e) {
+		// An empty directory or a file where the index should be.
+		set_err(err, e.get_msg());
+		return LOCI_ERR_NOT_FOUND;
+	} catch (const Xapian::QueryParserError &e) {
+		set_err(err, e.get_msg());
+		return LOCI_ERR_QUERY_SYNTAX;
+	} catch (const Xapian::WildcardError &e) {
+		set_err(err, e.get_msg());
+		return LOCI_ERR_QUERY_SYNTAX;
+	} catch (const Xapian::DatabaseError &e) {
+		// What is left of DatabaseError is I/O: a failed read, write,
+		// fsync or rename, with errno in the error string.
+		std::string msg = e.get_msg();
+		if (e.get_error_string())
+			msg += std::string(" (") + e.get_error_string() + ")";
+		set_err(err, msg);
+		return LOCI_ERR_IO;
+	} catch (const Xapian::Error &e) {
+		set_err(err, e.get_description());
+		return LOCI_ERR_XAPIAN;
+	} catch (const std::bad_alloc &) {
+		return LOCI_ERR_NOMEM;
+	} catch (const std::exception &e) {
+		set_err(err, e.what());
+		return LOCI_ERR_INTERNAL;
+	} catch (...) {
+		return LOCI_ERR_INTERNAL;
+	}
+}
+
+// Hands the analyser's Snowball stemmer to the QueryParser, so that query
+// stems and document stems come from the same code.
+class AnalyzerStem : public Xapian::StemImplementation {
+	loci_analyzer *an;
+public:
+	explicit AnalyzerStem(loci_analyzer *a) : an(a) {}
+	std::string operator()(const std::string &word) override {
+		size_t len;
+		const char *s = loci_analyzer_stem(an, word.data(), word.size(), &len);
+		if (!s)
+			throw std::bad_alloc();
+		return std::string(s, len);
+	}
+	std::string get_description() const override {
+		return std::string("loci:") + loci_analyzer_language(an);
+	}
+};
+
+struct IndexContext {
+	Xapian::Document *doc;
+	loci_analyzer *an;
+	bool nomem;
+};
+
+int
+index_token(void *ctx, const loci_token *tok)
+{
+	IndexContext *ic = static_cast<IndexContext *>(ctx);
+	size_t len;
+	const char *stem = loci_analyzer_stem(ic->an, tok->term, tok->term_len, &len);
+
+	if (!stem) {
+		ic->nomem = true;
+		return 1;
+	}
+	// This runs under C frames (the tokenizer): nothing may escape it.
+	try {
+		// Plain terms carry positions (phrases, NEAR, wildcards); stems
+		// only frequencies, as TermGenerator does with STEM_SOME.
+		ic->doc->add_posting(std::string(tok->term, tok->term_len), tok->position);
+		ic->doc->add_term(PREFIX_STEM + std::string(stem, len));
+	} catch (...) {
+		ic->nomem = true;
+		return 1;
+	}
+	return 0;
+}
+
+} // namespace
+
+struct loci_writer {
+	Xapian::WritableDatabase db;
+};
+
+struct loci_db {
+	Xapian::Database db;
+};
+
+struct loci_query {
+	Xapian::Query query;
+	std::string description;
+};
+
+struct Hit {
+	double score;
+	std::string path, title, text;
+	unsigned ordinal, line;
+};
+
+struct loci_results {
+	std::vector<Hit> hits;
+	unsigned long total;
+};
+
+extern "C" {
+
+loci_status
+loci_writer_open(const char *path, bool empty, loci_writer **out, char **err)
+{
+	*out = nullptr;
+	try {
+		int flags = empty ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN;
+		*out = new loci_writer{ Xapian::WritableDatabase(path, flags) };
+		return LOCI_OK;
+	} catch (...) {
+		return status_from_exception(err);
+	}
+}
+
+void
+loci_writer_close(loci_writer *w)
+{
+	if (!w)
+		return;
+	try {
+		// close() discards uncommitted changes instead of letting the
+		// destructor commit them behind our back.
+		w->db.close();
+	} catch (...) {
+	}
+	delete w;
+}
+
+loci_status
+loci_writer_get_meta(loci_writer *w, const char *key, char **value, char **err)
+{
+	try {
+		std::string v = w->db.get_metadata(key);
+		*value = strdup(v.c_str());
+		return *value ? LOCI_OK : LOCI_ERR_NOMEM;
+	} catch (...) {
+		return status_from_exception(err);
+	}
+}
+
+loci_status
+loci_writer_set_meta(loci_writer *w, const char *key, const char *value, char **err)
+{
+	try {
+		w->db.set_metadata(key, value);
+		return LOCI_OK;
+	} catch (...) {
+		return status_from_exception(err);
+	}
+}
+
+loci_status
+loci_writer_delete_article(loci_writer *w, const char *path, char **err)
+{
+	try {
+		w->db.delete_document(PREFIX_ARTICLE + article_key(path));
+		return LOCI_OK;
+	} catch (...) {
+		return status_from_exception(err);
+	}
+}
+
+loci_status
+loci_writer_add_passage(loci_writer *w, loci_analyzer *an, const loci_passage_doc *d,
+			char **err)
+{
+	try {
+		Xapian::Document doc;
+		std::string key = article_key(d->path);
+		IndexContext ic{ &doc, an, false };
+
+		loci_status st = loci_analyzer_tokenize(an, d->text, d->text_len, index_token, &ic);
+		if (st != LOCI_OK)
+			return st;
+		if (ic.nomem)
+			return LOCI_ERR_NOMEM;
+		doc.set_data(std::string(d->text, d->text_len));
+		doc.add_value(VALUE_ARTICLE, key);
+		doc.add_value(VALUE_PATH, d->path);
+		doc.add_value(VALUE_TITLE, d->title);
+		doc.add_value(VALUE_ORDINAL, std::to_string(d->ordinal));
+		doc.add_value(VALUE_LINE, std::to_string(d->line));
+		doc.add_value(VALUE_RANGE, std::to_string(d->start) + "-" + std::to_string(d->end));
+		std::string id = PREFIX_PASSAGE + key + "#" + std::to_string(d->ordinal);
+		doc.add_boolean_term(id);
+		doc.add_boolean_term(PREFIX_ARTICLE + key);
+		w->db.replace_document(id, doc);
+		return LOCI_OK;
+	} catch (...) {
+		return status_from_exception(err);
+	}
+}
+
+loci_status
+loci_writer_commit(loci_writer *w, char **err)
+{
+	try {
+		w->db.commit();
+		return LOCI_OK;
+	} catch (...) {
+		return status_from_exception(err);
+	}
+}
+
+loci_status
+loci_db_open(const char *path, loci_db **out, char **err)
+{
+	*out = nullptr;
+	try {
+		*out = new loci_db{ Xapian::Database(path) };
+		return LOCI_OK;
+	} catch (...) {
+		return status_from_exception(err);
+	}
+}
+
+void
+loci_db_close(loci_db *db)
+{
+	delete db;
+}
+
+loci_status
+loci_db_get_meta(loci_db *db, const char *key, char **value, char **err)
+{
+	for (int attempt = 0;; attempt++) {
+		try {
+			std::string v = db->db.get_metadata(key);
+			*value = strdup(v.c_str());
+			return *value ? LOCI_OK : LOCI_ERR_NOMEM;
+		} catch (const Xapian::DatabaseModifiedError &) {
+			if (attempt == MAX_REOPEN)
+				return status_from_exception(err);
+			try {
+				db->db.reopen();
+			} catch (...) {
+				return status_from_exception(err);
+			}
+		} catch (...) {
+			return status_from_exception(err);
+		}
+	}
+}
+
+loci_status
+loci_db_passage_count(loci_db *db, unsigned long *count, char **err)
+{
+	try {
+		*count = db->db.get_doccount();
+		return LOCI_OK;
+	} catch (...) {
+		return status_from_exception(err);
+	}
+}
+
+loci_status
+loci_db_parse_query(loci_db *db, loci_analyzer *an, const char *text, loci_query **out,
+		    char **err)
+{
+	*out = nullptr;
+	try {
+		Xapian::QueryParser qp;
+		qp.set_database(db->db);
+		qp.set_stemmer(Xapian::Stem(new AnalyzerStem(an)));
+		qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+		qp.set_default_op(Xapian::Query::OP_OR);
+		qp.set_max_expansion(LOCI_MAX_WILDCARD_TERMS,
+				     Xapian::Query::WILDCARD_LIMIT_ERROR);
+		unsigned flags = Xapian::QueryParser::FLAG_DEFAULT |
+				 Xapian::QueryParser::FLAG_WILDCARD;
+		Xapian::Query q = qp.parse_query(text, flags);
+		*out = new loci_query{ q, q.get_description() };
+		return LOCI_OK;
+	} catch (...) {
+		return status_from_exception(err);
+	}
+}
+
+void
+loci_query_free(loci_query *q)
+{
+	delete q;
+}
+
+const char *
+loci_query_describe(const loci_query *q)
+{
+	return q->description.c_str();
+}
+
+static void
+collect_terms(const Xapian::Query &q, loci_query_term_fn fn, void *ctx)
+{
+	switch (q.get_type()) {
+	case Xapian::Query::LEAF_TERM:
+		for (Xapian::TermIterator t = q.get_terms_begin(); t != q.get_terms_end(); ++t) {
+			const std::string &term = *t;
+			size_t plen = sizeof PREFIX_STEM - 1;
+			if (term.compare(0, plen, PREFIX_STEM) == 0)
+				fn(ctx, term.data() + plen, term.size() - plen, true);
+			else
+				fn(ctx, term.data(), term.size(), false);
+		}
+		break;
+	case Xapian::Query::OP_AND_NOT:
+		// What is excluded never appears in a hit.
+		if (q.get_num_subqueries() > 0)
+			collect_terms(q.get_subquery(0), fn, ctx);
+		break;
+	default:
+		for (size_t i = 0; i < q.get_num_subqueries(); i++)
+			collect_terms(q.get_subquery(i), fn, ctx);
+		break;
+	}
+}
+
+loci_status
+loci_query_terms(const loci_query *q, loci_query_term_fn fn, void *ctx)
+{
+	try {
+		collect_terms(q->query, fn, ctx);
+		return LOCI_OK;
+	} catch (...) {
+		return status_from_exception(nullptr);
+	}
+}
+
+loci_status
+loci_db_search(loci_db *db, const loci_query *q, unsigned offset, unsigned limit,
+	       loci_results **out, char **err)
+{
+	*out = nullptr;
+	for (int attempt = 0;; attempt++) {
+		try {
+			Xapian::Enquire enquire(db->db);
+			enquire.set_query(q->query);
+			enquire.set_weighting_scheme(Xapian::BM25Weight());
+			Xapian::MSet mset = enquire.get_mset(offset, limit);
+			loci_results *r = new loci_results;
+			r->total = mset.get_matches_estimated();
+			try {
+				for (Xapian::MSetIterator m = mset.begin(); m != mset.end(); ++m) {
+					Xapian::Document doc = m.get_document();
+					Hit h;
+					h.score = m.get_weight();
+					h.path = doc.get_value(VALUE_PATH);
+					h.title = doc.get_value(VALUE_TITLE);
+					h.text = doc.get_data();
+					h.ordinal = (unsigned)strtoul(doc.get_value(VALUE_ORDINAL).c_str(), nullptr, 10);
+					h.line = (unsigned)strtoul(doc.get_value(VALUE_LINE).c_str(), nullptr, 10);
+					r->hits.push_back(std::move(h));
+				}
+			} catch (...) {
+				delete r;
+				throw;
+			}
+			*out = r;
+			return LOCI_OK;
+		} catch (const Xapian::DatabaseModifiedError &) {
+			// A writer committed twice since we opened: our revision
+			// is gone, so move to the newest and run the search again.
+			if (attempt == MAX_REOPEN)
+				return status_from_exception(err);
+			try {
+				db->db.reopen();
+			} catch (...) {
+				return status_from_exception(err);
+			}
+		} catch (...) {
+			return status_from_exception(err);
+		}
+	}
+}
+
+size_t
+loci_results_count(const loci_results *r)
+{
+	return r->hits.size();
+}
+
+unsigned long
+loci_results_total(const loci_results *r)
+{
+	return r->total;
+}
+
+void
+loci_results_get(const loci_results *r, size_t i, loci_hit *hit)
+{
+	const Hit &h = r->hits[i];
+	hit->score = h.score;
+	hit->path = h.path.c_str();
+	hit->title = h.title.c_str();
+	hit->ordinal = h.ordinal;
+	hit->line = h.line;
+	hit->text = h.text.c_str();
+	hit->text_len = h.text.size();
+}
+
+void
+loci_results_free(loci_results *r)
+{
+	delete r;
+}
+
+} // extern "C"

@@ -1,0 +1,126 @@
+/* The C face of the Xapian index: the only place that knows Xapian.
+ *
+ * Opaque handles, loci_status results, out-parameters.  Every function
+ * that can fail takes `char **err`: on failure it may set *err to a
+ * message from Xapian (malloc'd, owned by the caller, free()); on success
+ * *err is left untouched.  Passing NULL for err discards the message.
+ * No C++ exception ever leaves these functions.
+ *
+ * Index layout, one Xapian document per passage: the passage text as
+ * data; values for the article key, path, title, ordinal, line and byte
+ * range; a unique term per passage and one per article, so an article's
+ * passages are replaced or removed together. */
+#ifndef LOCI_DATABASE_H
+#define LOCI_DATABASE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "analyzer.h"
+#include "status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Metadata keys recorded by the indexer and read by the searcher. */
+#define LOCI_META_LANGUAGE "loci.language"
+#define LOCI_META_ANALYZER "loci.analyzer"
+
+/* Wildcards expanding to more terms than this are refused. */
+#define LOCI_MAX_WILDCARD_TERMS 10000
+
+typedef struct loci_writer loci_writer;
+typedef struct loci_db loci_db;
+typedef struct loci_query loci_query;
+typedef struct loci_results loci_results;
+
+/* ---- writing ---- */
+
+typedef struct {
+	const char *path;	/* the article's path as given to the indexer */
+	const char *title;
+	unsigned ordinal;	/* 1-based */
+	unsigned line;		/* 1-based */
+	size_t start, end;	/* byte range of the passage in the article */
+	const char *text;	/* the passage, valid UTF-8 */
+	size_t text_len;
+} loci_passage_doc;
+
+/* Opens the index at path for writing, creating it if missing (its parent
+ * directory must exist).  With empty, the index starts empty; its old
+ * content is replaced only at the first commit.  LOCI_ERR_LOCKED if
+ * another writer has it. */
+loci_status loci_writer_open(const char *path, bool empty, loci_writer **out, char **err);
+
+/* Closes without committing: changes since the last commit are lost. */
+void loci_writer_close(loci_writer *w);
+
+/* *value is a new string ("" when the key is unset), owned by the caller. */
+loci_status loci_writer_get_meta(loci_writer *w, const char *key, char **value, char **err);
+loci_status loci_writer_set_meta(loci_writer *w, const char *key, const char *value,
+				 char **err);
+
+/* Removes every passage of the article stored under path. */
+loci_status loci_writer_delete_article(loci_writer *w, const char *path, char **err);
+
+/* Analyses doc->text with an and adds it as one passage. */
+loci_status loci_writer_add_passage(loci_writer *w, loci_analyzer *an,
+				    const loci_passage_doc *doc, char **err);
+
+loci_status loci_writer_commit(loci_writer *w, char **err);
+
+/* ---- reading ---- */
+
+/* Opens the index at path for reading.  LOCI_ERR_NOT_FOUND if there is no
+ * index there. */
+loci_status loci_db_open(const char *path, loci_db **out, char **err);
+void loci_db_close(loci_db *db);
+
+loci_status loci_db_get_meta(loci_db *db, const char *key, char **value, char **err);
+
+/* Number of passages in the index. */
+loci_status loci_db_passage_count(loci_db *db, unsigned long *count, char **err);
+
+/* Parses a query already normalised by the query rewriter (see
+ * query_rewrite.h), stemming with an, which must outlive the query.
+ * LOCI_ERR_QUERY_SYNTAX with Xapian's message for a malformed query. */
+loci_status loci_db_parse_query(loci_db *db, loci_analyzer *an, const char *text,
+				loci_query **out, char **err);
+void loci_query_free(loci_query *q);
+
+/* The parsed query in Xapian's notation (static to the query). */
+const char *loci_query_describe(const loci_query *q);
+
+/* Reports each term a matching passage may contain (terms under NOT are
+ * left out): `stemmed` says whether term is a stem or a plain term. */
+typedef void (*loci_query_term_fn)(void *ctx, const char *term, size_t len, bool stemmed);
+loci_status loci_query_terms(const loci_query *q, loci_query_term_fn fn, void *ctx);
+
+/* Runs q, best first (BM25), returning up to limit hits after skipping
+ * offset.  Reopens and retries if the index changes under the reader. */
+loci_status loci_db_search(loci_db *db, const loci_query *q, unsigned offset, unsigned limit,
+			   loci_results **out, char **err);
+
+typedef struct {
+	double score;
+	const char *path;
+	const char *title;
+	unsigned ordinal;
+	unsigned line;
+	const char *text;	/* the passage, valid UTF-8 */
+	size_t text_len;
+} loci_hit;
+
+size_t loci_results_count(const loci_results *r);
+/* Estimated number of matching passages in the whole index. */
+unsigned long loci_results_total(const loci_results *r);
+/* Fills *hit with the i-th hit; its strings are owned by r. */
+void loci_results_get(const loci_results *r, size_t i, loci_hit *hit);
+void loci_results_free(loci_results *r);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,28 @@
+/* Reading one article file into text ready for the splitter. */
+#ifndef LOCI_ARTICLE_H
+#define LOCI_ARTICLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef enum {
+	ARTICLE_OK,
+	ARTICLE_UNREADABLE,	/* open/read failed: errno is set */
+	ARTICLE_TOO_LARGE,
+	ARTICLE_BINARY,
+	ARTICLE_NOMEM
+} article_status;
+
+typedef struct {
+	char *text;		/* UTF-8, NUL-terminated, BOM removed */
+	size_t len;
+	bool was_cp1252;	/* not UTF-8: decoded as Windows-1252 */
+	char *title;		/* first non-empty line, trimmed */
+} article;
+
+/* Reads path (at most max_size bytes).  On ARTICLE_OK fill *a; release
+ * it with article_free(). */
+article_status article_read(const char *path, size_t max_size, article *a);
+void article_free(article *a);
+
+#endif

@@ -1,0 +1,136 @@
+#include <string.h>
+
+#include "escape.h"
+#include "printer.h"
+
+#define INDENT 3
+
+/* The colours ripgrep users know: path magenta, line green, match red. */
+#define C_RESET "\033[0m"
+#define C_BOLD "\033[1m"
+#define C_PATH "\033[35m"
+#define C_LINE "\033[32m"
+#define C_MATCH "\033[1;31m"
+#define C_DIM "\033[2m"
+
+static bool
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static void
+color(printer *p, const char *code)
+{
+	if (p->color)
+		fputs(code, p->out);
+}
+
+static void
+text_begin(printer *p, const char *query, const char *parsed, unsigned long total)
+{
+	(void)query;
+	(void)total;
+	if (p->explain)
+		fprintf(p->out, "parsed: %s\n\n", parsed);
+}
+
+static size_t
+word_width(const char *s, size_t len)
+{
+	size_t w = 0, n;
+
+	for (size_t i = 0; i < len; i += n)
+		w += loci_char_width(s + i, len - i, &n);
+	return w;
+}
+
+/* Writes the passage with runs of white space made single spaces,
+ * wrapped to the printer's width, spans in the match colour. */
+static void
+write_wrapped(printer *p, const char *s, size_t len, const span *spans, size_t n_spans)
+{
+	size_t col = INDENT, sp = 0;
+	bool in_match = false;
+
+	fprintf(p->out, "%*s", INDENT, "");
+	for (size_t i = 0; i < len;) {
+		if (is_space(s[i])) {
+			i++;
+			continue;
+		}
+		size_t end = i;
+		while (end < len && !is_space(s[end]))
+			end++;
+		size_t w = word_width(s + i, end - i);
+		if (col > INDENT) {
+			if (col + 1 + w > p->width) {
+				fprintf(p->out, "\n%*s", INDENT, "");
+				col = INDENT;
+			} else {
+				fputc(' ', p->out);
+				col++;
+			}
+		}
+		for (size_t k = i, n; k < end; k += n) {
+			while (sp < n_spans && spans[sp].end <= k)
+				sp++;
+			bool want = sp < n_spans && spans[sp].start <= k;
+			if (want != in_match) {
+				color(p, want ? C_MATCH : C_RESET);
+				in_match = want;
+			}
+			loci_escape_needed(s + k, end - k, &n);
+			loci_fputs_escaped(p->out, s + k, n);
+		}
+		if (in_match) {
+			color(p, C_RESET);
+			in_match = false;
+		}
+		col += w;
+		i = end;
+	}
+	fputc('\n', p->out);
+}
+
+static void
+text_hit(printer *p, unsigned rank, const loci_hit *h, const span *spans, size_t n_spans)
+{
+	if (rank > 1)
+		fputc('\n', p->out);
+	color(p, C_BOLD);
+	fprintf(p->out, "%u.", rank);
+	color(p, C_RESET);
+	fputc(' ', p->out);
+	color(p, C_PATH);
+	loci_fputs_escaped(p->out, h->path, strlen(h->path));
+	color(p, C_RESET);
+	fputc(':', p->out);
+	color(p, C_LINE);
+	fprintf(p->out, "%u", h->line);
+	color(p, C_RESET);
+	fputs("  ", p->out);
+	color(p, C_BOLD);
+	loci_fputs_escaped(p->out, h->title, strlen(h->title));
+	color(p, C_RESET);
+	fputc(' ', p->out);
+	color(p, C_DIM);
+	fprintf(p->out, "(%.2f)", h->score);
+	color(p, C_RESET);
+	fputc('\n', p->out);
+	write_wrapped(p, h->text, h->text_len, spans, n_spans);
+}
+
+static void
+text_end(printer *p)
+{
+	(void)p;
+}
+
+void
+printer_text_init(printer *p, FILE *out, unsigned width, bool color_on, bool explain)
+{
+	*p = (printer){ .begin = text_begin, .hit = text_hit, .end = text_end, .out = out,
+			.width = width < INDENT + 20 ? INDENT + 20 : width,
+			.color = color_on, .explain = explain };
+}
