@@ -73,7 +73,8 @@ push(passage_vec *v, size_t start, size_t end, unsigned line)
 		v->items = p;
 		v->cap = n;
 	}
-	v->items[v->count++] = (loci_passage){ start, end, line, (unsigned)v->count + 1 };
+	v->items[v->count] = (loci_passage){ start, end, line, (unsigned)v->count + 1 };
+	v->count++;
 	return true;
 }
 

@@ -1,0 +1,399 @@
+#!/usr/bin/env python3
+"""End-to-end tests: the real loci-index and loci-search on corpus/.
+
+Run by `meson test`, which sets LOCI_INDEX, LOCI_SEARCH and LOCI_CORPUS.
+"""
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import unicodedata
+import unittest
+
+INDEX = os.environ["LOCI_INDEX"]
+SEARCH = os.environ["LOCI_SEARCH"]
+CORPUS = os.environ["LOCI_CORPUS"]
+
+
+def run(*args, env=None):
+    e = dict(os.environ)
+    e.pop("LOCI_DB", None)
+    e.pop("NO_COLOR", None)
+    if env:
+        e.update(env)
+    return subprocess.run(list(args), capture_output=True, env=e, timeout=120)
+
+
+def fold(s):
+    """Case- and accent-insensitive form, to check hits without the analyser."""
+    s = unicodedata.normalize("NFKD", s.replace("\u2019", "'"))
+    return "".join(c for c in s if not unicodedata.combining(c)).casefold()
+
+
+class Corpus(unittest.TestCase):
+    """Searches over an index of the shipped corpus, built once."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="loci-cli-")
+        cls.db = os.path.join(cls.tmp, "db")
+        r = run(INDEX, "--db", cls.db, CORPUS)
+        assert r.returncode == 0, r.stderr.decode()
+        cls.index_stderr = r.stderr.decode()
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp)
+
+    def search(self, *args, fmt="json"):
+        r = run(SEARCH, "--db", self.db, "--format", fmt, *args)
+        if fmt == "json" and r.returncode in (0, 1):
+            return r, json.loads(r.stdout)
+        return r, None
+
+    def hits(self, *args):
+        r, doc = self.search(*args)
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        return doc["hits"]
+
+    def test_summary_line(self):
+        self.assertRegex(self.index_stderr,
+                         r"^loci-index: 5 articles, \d+ passages in [0-9.]+ s\n$")
+
+    def test_tajik_migrants_recruitment(self):
+        top = [fold(h["text"]) for h in self.hits("-n", "3", "Tajik", "migrants", "recruitment")]
+        self.assertTrue(any("1.3 million central asian labor migrants" in t for t in top), top)
+        self.assertTrue(any("remittances" in t and "online jihadist recruitment" in t
+                            for t in top), top)
+
+    def test_guantanamo_without_accent(self):
+        hits = self.hits("guantanamo")
+        self.assertIn("Guantánamo", hits[0]["text"])
+
+    def test_phrase(self):
+        hits = self.hits('"Islamic State"')
+        self.assertGreater(len(hits), 3)
+        for h in hits:
+            self.assertIn("islamic state", fold(h["text"]))
+
+    def test_wildcard(self):
+        hits = self.hits("-n", "50", "tajik*")
+        texts = " ".join(fold(h["text"]) for h in hits)
+        for form in ("tajik ", "tajiks", "tajikistan"):
+            self.assertIn(form, texts)
+        for h in hits:
+            self.assertIn("tajik", fold(h["text"]))
+
+    def test_typed_apostrophe_matches_typographic(self):
+        # The text has "Russia’s worst" (U+2019); the query an ASCII quote.
+        hits = self.hits('"Russia\'s worst"')
+        self.assertIn("Russia\u2019s worst", hits[0]["text"])
+        self.assertTrue(self.hits("Russia's"))
+
+    def test_possessive_found_by_plain_word(self):
+        hits = self.hits("-n", "100", "Khorasan")
+        self.assertTrue(any("Khorasan\u2019s" in h["text"] for h in hits))
+
+    def test_hyphenated_word_near(self):
+        hits = self.hits("al-Qaeda", "NEAR", "rival")
+        self.assertIn("rival, al-Qaeda", hits[0]["text"])
+
+    def test_hyphenated_word_whole_and_parts(self):
+        whole = self.hits("-n", "100", "ISIS-K")
+        for h in whole:
+            self.assertIn("isis-k", fold(h["text"]))
+        parts = self.hits("-n", "100", "ISIS")
+        self.assertGreaterEqual(len(parts), len(whole))
+
+    def test_number_with_separator(self):
+        hits = self.hits("350,000")
+        self.assertIn("350,000 from Tajikistan", hits[0]["text"])
+
+    def test_not_phrase(self):
+        hits = self.hits("-n", "100", "Taliban", "-\"Islamic State\"")
+        self.assertTrue(hits)
+        for h in hits:
+            self.assertIn("taliban", fold(h["text"]))
+            self.assertNotIn("islamic state", fold(h["text"]))
+
+    def test_boolean_and(self):
+        for h in self.hits("-n", "100", "Tajik", "AND", "remittances"):
+            t = fold(h["text"])
+            self.assertIn("tajik", t)
+            self.assertIn("remittance", t)
+
+    def test_stemmed_variants_highlighted(self):
+        r = run(SEARCH, "--db", self.db, "--color", "always", "-n", "20", "recruit")
+        out = r.stdout.decode()
+        self.assertEqual(r.returncode, 0)
+        for word in ("recruit", "recruitment", "recruits"):
+            self.assertIn("\033[1;31m" + word + "\033[0m", out)
+
+    def test_no_escape_codes_without_colour(self):
+        for args in (["--color", "never"], [], ["--color", "auto"]):
+            r = run(SEARCH, "--db", self.db, *args, "Taliban")
+            self.assertEqual(r.returncode, 0)
+            self.assertNotIn(b"\033", r.stdout)
+        r = run(SEARCH, "--db", self.db, "--color", "auto", "Taliban", env={"NO_COLOR": "1"})
+        self.assertNotIn(b"\033", r.stdout)
+
+    def test_text_wrapped_to_80_columns(self):
+        r = run(SEARCH, "--db", self.db, "--color", "never", "-n", "20", "attack")
+        lines = r.stdout.decode().splitlines()
+        body = [l for l in lines if l.startswith("   ")]
+        self.assertTrue(body)
+        self.assertTrue(all(len(l) <= 80 for l in body), max(body, key=len))
+        self.assertRegex(lines[0], r"^1\. \S*corpus/[-a-z]+\.txt:\d+  .+ \(\d+\.\d\d\)$")
+
+    def test_json_shape(self):
+        r, doc = self.search("-n", "5", "Crocus", "City", "Hall")
+        self.assertEqual(r.returncode, 0)
+        self.assertEqual(list(doc), ["query", "parsed", "total", "hits"])
+        self.assertEqual(doc["query"], "Crocus City Hall")
+        self.assertIsInstance(doc["parsed"], str)
+        self.assertGreaterEqual(doc["total"], len(doc["hits"]))
+        self.assertEqual(len(doc["hits"]), 5)
+        for i, h in enumerate(doc["hits"], 1):
+            self.assertEqual(list(h), ["rank", "score", "path", "title", "passage", "line", "text"])
+            self.assertEqual(h["rank"], i)
+            self.assertIsInstance(h["score"], float)
+            self.assertTrue(h["path"].startswith(CORPUS))
+            self.assertGreaterEqual(h["passage"], 1)
+            # The passage starts on the line it names, and is in the file.
+            with open(h["path"], encoding="utf-8") as f:
+                content = f.read()
+                lines = content.split("\n")
+            self.assertTrue(lines[h["line"] - 1].strip().startswith(h["text"].split("\n")[0][:40]))
+            self.assertIn(h["text"], content)
+        scores = [h["score"] for h in doc["hits"]]
+        self.assertEqual(scores, sorted(scores, reverse=True))
+
+    def test_ndjson(self):
+        r = run(SEARCH, "--db", self.db, "--format", "ndjson", "-n", "4", "Moscow")
+        lines = r.stdout.decode().splitlines()
+        self.assertEqual(len(lines), 4)
+        self.assertEqual([json.loads(l)["rank"] for l in lines], [1, 2, 3, 4])
+
+    def test_explain(self):
+        r = run(SEARCH, "--db", self.db, "--explain", "--color", "never", "recruitment")
+        self.assertIn("Zrecruit", r.stdout.decode().splitlines()[0])
+
+    def test_limit(self):
+        self.assertEqual(len(self.hits("-n", "2", "attack")), 2)
+
+    def test_no_hits_exit_1(self):
+        r, doc = self.search("xylophonist")
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(doc["hits"], [])
+
+    def test_syntax_error_exit_2(self):
+        r, _ = self.search("Taliban", "AND")
+        self.assertEqual(r.returncode, 2)
+        err = r.stderr.decode()
+        self.assertEqual(err.count("\n"), 1, err)
+        self.assertIn("'Taliban AND'", err)
+        self.assertTrue(err.startswith("loci-search: "))
+
+    def test_reindex_does_not_duplicate(self):
+        before = self.hits("-n", "1000", "attack")
+        r = run(INDEX, "--db", self.db, "-q", CORPUS)
+        self.assertEqual(r.returncode, 0)
+        self.assertEqual(r.stderr, b"")
+        after = self.hits("-n", "1000", "attack")
+        self.assertEqual(len(before), len(after))
+        keys = [(h["path"], h["passage"]) for h in after]
+        self.assertEqual(len(keys), len(set(keys)))
+
+
+class Errors(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="loci-cli-")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def test_missing_index_exit_3(self):
+        missing = os.path.join(self.tmp, "nothing-here")
+        r = run(SEARCH, "--db", missing, "Taliban")
+        self.assertEqual(r.returncode, 3)
+        err = r.stderr.decode()
+        self.assertIn("no index at '%s'" % missing, err.splitlines()[0])
+        self.assertFalse(os.path.exists(missing))
+
+    def test_default_location_from_environment(self):
+        data = os.path.join(self.tmp, "xdg")
+        r = run(INDEX, CORPUS, env={"XDG_DATA_HOME": data})
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(os.path.isdir(os.path.join(data, "loci")))
+        r = run(SEARCH, "Taliban", env={"XDG_DATA_HOME": data})
+        self.assertEqual(r.returncode, 0)
+        r = run(SEARCH, "Taliban", env={"LOCI_DB": os.path.join(data, "loci"),
+                                         "XDG_DATA_HOME": "/nonexistent"})
+        self.assertEqual(r.returncode, 0)
+
+    def test_bad_option_exit_2(self):
+        for prog in (INDEX, SEARCH):
+            r = run(prog, "--no-such-option", "x")
+            self.assertEqual(r.returncode, 2)
+            self.assertIn(b"usage:", r.stderr)
+            self.assertEqual(r.stdout, b"")
+        r = run(SEARCH, "--format", "xml", "x")
+        self.assertEqual(r.returncode, 2)
+        r = run(SEARCH, "-n", "many", "x")
+        self.assertEqual(r.returncode, 2)
+        r = run(SEARCH)
+        self.assertEqual(r.returncode, 2)
+        r = run(INDEX)
+        self.assertEqual(r.returncode, 2)
+
+    def test_help_and_version(self):
+        for prog in (INDEX, SEARCH):
+            r = run(prog, "--help")
+            self.assertEqual(r.returncode, 0)
+            self.assertTrue(r.stdout.startswith(b"usage: "))
+            r = run(prog, "-h")
+            self.assertEqual(r.returncode, 0)
+            r = run(prog, "--version")
+            self.assertEqual(r.returncode, 0)
+            self.assertRegex(r.stdout.decode(), r"^loci-(index|search) \d+\.\d+\.\d+\n$")
+
+    def test_unreadable_path_exit_1(self):
+        db = os.path.join(self.tmp, "db")
+        missing = os.path.join(self.tmp, "no-such-folder")
+        r = run(INDEX, "--db", db, CORPUS, missing)
+        self.assertEqual(r.returncode, 1)
+        err = r.stderr.decode().splitlines()
+        self.assertIn("warning: '%s': No such file or directory" % missing, err[0])
+        # The good articles were indexed all the same.
+        r = run(SEARCH, "--db", db, "Taliban")
+        self.assertEqual(r.returncode, 0)
+
+    def test_unknown_language_exit_2(self):
+        r = run(INDEX, "--db", os.path.join(self.tmp, "db"), "--language", "klingon", CORPUS)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(b"unknown language 'klingon'", r.stderr)
+
+    def test_not_an_index_exit_3(self):
+        r = run(SEARCH, "--db", self.tmp, "Taliban")
+        self.assertEqual(r.returncode, 3)
+        self.assertEqual(r.stderr.decode().count("\n"), 2)  # error and hint
+        path = os.path.join(self.tmp, "file")
+        with open(path, "w") as f:
+            f.write("not an index\n")
+        r = run(SEARCH, "--db", path, "Taliban")
+        self.assertEqual(r.returncode, 3)
+        r = run(INDEX, "--db", path, CORPUS)
+        self.assertEqual(r.returncode, 3)
+        self.assertIn(path.encode(), r.stderr)
+
+
+class Articles(unittest.TestCase):
+    """Articles written by the tests: encodings, binary files, hostile text."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="loci-cli-")
+        self.src = os.path.join(self.tmp, "articles")
+        self.db = os.path.join(self.tmp, "db")
+        os.mkdir(self.src)
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def write(self, name, data):
+        path = os.path.join(self.src, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+
+    def index(self, *args):
+        return run(INDEX, "--db", self.db, *args)
+
+    def search(self, *args):
+        r = run(SEARCH, "--db", self.db, "--format", "json", *args)
+        return r, json.loads(r.stdout) if r.returncode in (0, 1) else None
+
+    def test_windows_1252_and_binary(self):
+        self.write("old.txt", "Caf\xe9 society \x93quoted\x94\n".encode("latin-1"))
+        self.write("blob.txt", b"PK\x03\x04\x00\x00binary")
+        self.write("empty.txt", b"")
+        self.write("notes.pdf", b"not an article")
+        r = self.index(self.src)
+        err = r.stderr.decode()
+        self.assertEqual(r.returncode, 1, err)
+        self.assertIn("old.txt': not valid UTF-8, read as Windows-1252", err)
+        self.assertIn("blob.txt': binary file", err)
+        self.assertNotIn("empty.txt", err)
+        self.assertNotIn("notes.pdf", err)
+        r, doc = self.search("cafe")
+        self.assertEqual(r.returncode, 0)
+        self.assertEqual(doc["hits"][0]["text"], "Caf\u00e9 society \u201cquoted\u201d")
+        r, doc = self.search("binary")
+        self.assertEqual(r.returncode, 1)
+
+    def test_hidden_files_and_non_articles_skipped(self):
+        self.write(".hidden.txt", b"zebra crossing\n")
+        self.write("visible.md", b"# Zebra notes\n\nzebra stripes\n")
+        self.assertEqual(self.index(self.src).returncode, 0)
+        r, doc = self.search("zebra")
+        self.assertEqual([h["title"] for h in doc["hits"]], ["Zebra notes"])
+
+    def test_control_characters_never_reach_the_terminal(self):
+        self.write("evil.txt",
+                   b"Title \x1b[2J here\n\nmalware \x1b]52;c;ZXZpbA==\x07 text \xc2\x9b and "
+                   b"\xe2\x80\xae reversed\n")
+        self.write("evil\x1b[31mname.txt", b"malware in a name\n")
+        self.index(self.src)
+        for colour in ("never", "always"):
+            r = run(SEARCH, "--db", self.db, "--color", colour, "malware")
+            out = r.stdout
+            self.assertEqual(r.returncode, 0)
+            stripped = out
+            for code in (b"\033[0m", b"\033[1m", b"\033[35m", b"\033[32m", b"\033[1;31m", b"\033[2m"):
+                stripped = stripped.replace(code, b"")
+            self.assertNotIn(b"\x1b", stripped)
+            self.assertNotIn(b"\x07", stripped)
+            self.assertNotIn("\u202e".encode(), stripped)
+            self.assertIn(b"\\x1B]52;c;ZXZpbA==\\x07", stripped)
+            self.assertIn(b"\\u{202E}", stripped)
+            self.assertIn(b"\\u{9B}", stripped)
+            self.assertIn(b"evil\\x1B[31mname.txt", stripped)
+        r, doc = self.search("malware")
+        self.assertTrue(any("\x1b]52" in h["text"] for h in doc["hits"]))
+
+    def test_language_is_recorded_in_the_index(self):
+        self.write("fr.txt", "Les chevaux du village\n".encode())
+        self.assertEqual(self.index("--language", "french", self.src).returncode, 0)
+        r, doc = self.search("cheval")
+        self.assertEqual(r.returncode, 0)
+        # Adding to it in another language would mix stems: refused.
+        r = self.index("--language", "english", self.src)
+        self.assertEqual(r.returncode, 2)
+        # Without --language the recorded one is used.
+        self.assertEqual(self.index(self.src).returncode, 0)
+        # --rebuild starts over in the new language.
+        self.assertEqual(self.index("--rebuild", "--language", "english", self.src).returncode, 0)
+        r, doc = self.search("cheval")
+        self.assertEqual(r.returncode, 1)
+
+    def test_rebuild_drops_removed_articles(self):
+        self.write("a.txt", b"aardvark\n")
+        b = self.write("b.txt", b"buffalo\n")
+        self.index(self.src)
+        os.unlink(b)
+        self.index("--rebuild", self.src)
+        self.assertEqual(self.search("buffalo")[0].returncode, 1)
+        self.assertEqual(self.search("aardvark")[0].returncode, 0)
+
+    def test_changed_article_replaced(self):
+        self.write("a.txt", b"First one.\n\nSecond paragraph.\n\nThird paragraph.\n")
+        self.index(self.src)
+        self.write("a.txt", b"First one.\n\nNew text.\n")
+        self.index(self.src)
+        self.assertEqual(self.search("third")[0].returncode, 1)
+        r, doc = self.search("paragraph", "OR", "new", "OR", "first")
+        self.assertEqual(sorted(h["passage"] for h in doc["hits"]), [1, 2])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
