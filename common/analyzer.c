@@ -62,6 +62,16 @@ loci_analyzer_new(const char *language, loci_analyzer **out)
 	if (!an->language)
 		goto nomem;
 	if (strcmp(language, "none") != 0) {
+		/* Only the canonical names: an alias ("en") recorded in an
+		 * index would not compare equal to its name later. */
+		bool known = false;
+		for (const char **l = sb_stemmer_list(); *l; l++)
+			if (strcmp(*l, language) == 0)
+				known = true;
+		if (!known) {
+			loci_analyzer_free(an);
+			return LOCI_ERR_INVALID;
+		}
 		an->stemmer = sb_stemmer_new(language, "UTF_8");
 		if (!an->stemmer) {
 			loci_analyzer_free(an);

@@ -53,13 +53,33 @@ count_words(const char *s, size_t start, size_t end)
 	return n;
 }
 
+static bool
+is_nbsp_at(const char *s, size_t i, size_t end)
+{
+	return i + 1 < end && (unsigned char)s[i] == 0xC2 && (unsigned char)s[i + 1] == 0xA0;
+}
+
+/* Trims ASCII white space and no-break spaces (U+00A0), which web pages
+ * leave at the ends of lines. */
 static void
 trim(const char *s, size_t *start, size_t *end)
 {
-	while (*start < *end && is_space(s[*start]))
-		(*start)++;
-	while (*end > *start && is_space(s[*end - 1]))
-		(*end)--;
+	for (;;) {
+		if (*start < *end && is_space(s[*start]))
+			(*start)++;
+		else if (is_nbsp_at(s, *start, *end))
+			*start += 2;
+		else
+			break;
+	}
+	for (;;) {
+		if (*end > *start && is_space(s[*end - 1]))
+			(*end)--;
+		else if (*end >= *start + 2 && is_nbsp_at(s, *end - 2, *end))
+			*end -= 2;
+		else
+			break;
+	}
 }
 
 static bool

@@ -4,6 +4,7 @@
 #include "printer.h"
 
 #define INDENT 3
+#define SHORT_LINE 60
 
 /* The colours ripgrep users know: path magenta, line green, match red. */
 #define C_RESET "\033[0m"
@@ -17,6 +18,12 @@ static bool
 is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static bool
+is_nbsp(const char *s, size_t i, size_t len)
+{
+	return i + 1 < len && (unsigned char)s[i] == 0xC2 && (unsigned char)s[i + 1] == 0xA0;
 }
 
 static void
@@ -50,17 +57,31 @@ word_width(const char *s, size_t len)
 static void
 write_wrapped(printer *p, const char *s, size_t len, const span *spans, size_t n_spans)
 {
-	size_t col = INDENT, sp = 0;
+	size_t col = INDENT, sp = 0, line_start = 0;
 	bool in_match = false;
 
 	fprintf(p->out, "%*s", INDENT, "");
 	for (size_t i = 0; i < len;) {
 		if (is_space(s[i])) {
+			/* A short line is a heading or question the splitter
+			 * joined to its paragraph: keep it on a line of its own.
+			 * Hard-wrapped prose has long lines, which run on. */
+			if (s[i] == '\n') {
+				if (i - line_start < SHORT_LINE && col > INDENT) {
+					fprintf(p->out, "\n%*s", INDENT, "");
+					col = INDENT;
+				}
+				line_start = i + 1;
+			}
 			i++;
 			continue;
 		}
+		if (is_nbsp(s, i, len)) {
+			i += 2;	/* web pages pad with no-break spaces */
+			continue;
+		}
 		size_t end = i;
-		while (end < len && !is_space(s[end]))
+		while (end < len && !is_space(s[end]) && !is_nbsp(s, end, len))
 			end++;
 		size_t w = word_width(s + i, end - i);
 		if (col > INDENT) {
