@@ -26,6 +26,9 @@ enum : Xapian::valueno {
 const char PREFIX_PASSAGE[] = "Q";
 const char PREFIX_ARTICLE[] = "XA";
 const char PREFIX_STEM[] = "Z";
+// Article records live in the metadata table, which commits atomically
+// with the documents: a record never disagrees with the passages.
+const char META_ARTICLE[] = "loci.article:";
 
 // Reopening after DatabaseModifiedError almost always succeeds at once;
 // more attempts only cover a writer committing in a tight loop.
@@ -157,6 +160,46 @@ index_token(void *ctx, const loci_token *tok)
 	return 0;
 }
 
+// Record format: "size mtime_ns hash passages path"; the path comes last
+// since it may hold any byte.
+std::string
+encode_article(const char *path, const loci_article_info *info)
+{
+	char head[96];
+	snprintf(head, sizeof head, "%llu %lld %.16s %u ", info->size, info->mtime_ns,
+		 info->hash, info->passages);
+	return head + std::string(path);
+}
+
+bool
+decode_article(const std::string &v, loci_article_info *info, std::string *path)
+{
+	int used = 0;
+	char hash[17] = "";
+	if (sscanf(v.c_str(), "%llu %lld %16s %u %n", &info->size, &info->mtime_ns, hash,
+		   &info->passages, &used) < 4 || used == 0)
+		return false;
+	memcpy(info->hash, hash, sizeof hash);
+	*path = v.substr((size_t)used);
+	return true;
+}
+
+template <class DB>
+loci_status
+list_articles(DB &db, loci_article_fn fn, void *ctx)
+{
+	for (Xapian::TermIterator k = db.metadata_keys_begin(META_ARTICLE);
+	     k != db.metadata_keys_end(META_ARTICLE); ++k) {
+		loci_article_info info;
+		std::string path;
+		if (!decode_article(db.get_metadata(*k), &info, &path))
+			return LOCI_ERR_CORRUPT;
+		if (fn(ctx, path.c_str(), &info))
+			break;
+	}
+	return LOCI_OK;
+}
+
 } // namespace
 
 struct loci_writer {
@@ -236,6 +279,38 @@ loci_writer_set_meta(loci_writer *w, const char *key, const char *value, char **
 }
 
 loci_status
+loci_writer_begin_article(loci_writer *w, char **err)
+{
+	try {
+		w->db.begin_transaction(false);
+		return LOCI_OK;
+	} catch (...) {
+		return status_from_exception(err);
+	}
+}
+
+loci_status
+loci_writer_end_article(loci_writer *w, char **err)
+{
+	try {
+		w->db.commit_transaction();
+		return LOCI_OK;
+	} catch (...) {
+		return status_from_exception(err);
+	}
+}
+
+void
+loci_writer_abort_article(loci_writer *w)
+{
+	try {
+		w->db.cancel_transaction();
+	} catch (...) {
+		// No transaction was open: nothing to drop.
+	}
+}
+
+loci_status
 loci_writer_delete_article(loci_writer *w, const char *path, char **err)
 {
 	try {
@@ -283,6 +358,62 @@ loci_writer_commit(loci_writer *w, char **err)
 	try {
 		w->db.commit();
 		return LOCI_OK;
+	} catch (...) {
+		return status_from_exception(err);
+	}
+}
+
+loci_status
+loci_writer_get_article(loci_writer *w, const char *path, loci_article_info *info, bool *found,
+			char **err)
+{
+	try {
+		std::string v = w->db.get_metadata(META_ARTICLE + article_key(path));
+		std::string stored;
+		*found = !v.empty();
+		if (*found && !decode_article(v, info, &stored)) {
+			set_err(err, "bad article record for " + std::string(path));
+			return LOCI_ERR_CORRUPT;
+		}
+		return LOCI_OK;
+	} catch (...) {
+		return status_from_exception(err);
+	}
+}
+
+loci_status
+loci_writer_set_article(loci_writer *w, const char *path, const loci_article_info *info,
+			char **err)
+{
+	try {
+		w->db.set_metadata(META_ARTICLE + article_key(path), encode_article(path, info));
+		return LOCI_OK;
+	} catch (...) {
+		return status_from_exception(err);
+	}
+}
+
+loci_status
+loci_writer_remove_article(loci_writer *w, const char *path, char **err)
+{
+	try {
+		std::string key = article_key(path);
+		w->db.delete_document(PREFIX_ARTICLE + key);
+		w->db.set_metadata(META_ARTICLE + key, std::string());
+		return LOCI_OK;
+	} catch (...) {
+		return status_from_exception(err);
+	}
+}
+
+loci_status
+loci_writer_list_articles(loci_writer *w, loci_article_fn fn, void *ctx, char **err)
+{
+	try {
+		loci_status st = list_articles(w->db, fn, ctx);
+		if (st != LOCI_OK)
+			set_err(err, "bad article record");
+		return st;
 	} catch (...) {
 		return status_from_exception(err);
 	}
@@ -340,6 +471,41 @@ loci_db_passage_count(loci_db *db, unsigned long *count, char **err)
 }
 
 loci_status
+loci_db_list_articles(loci_db *db, loci_article_fn fn, void *ctx, char **err)
+{
+	try {
+		loci_status st = list_articles(db->db, fn, ctx);
+		if (st != LOCI_OK)
+			set_err(err, "bad article record");
+		return st;
+	} catch (...) {
+		return status_from_exception(err);
+	}
+}
+
+loci_status
+loci_db_get_stats(loci_db *db, loci_db_stats *stats, char **err)
+{
+	try {
+		*stats = loci_db_stats();
+		stats->passages = db->db.get_doccount();
+		stats->revision = db->db.get_revision();
+		for (Xapian::TermIterator k = db->db.metadata_keys_begin(META_ARTICLE);
+		     k != db->db.metadata_keys_end(META_ARTICLE); ++k)
+			stats->articles++;
+		for (Xapian::TermIterator t = db->db.allterms_begin(); t != db->db.allterms_end(); ++t) {
+			// Id terms are bookkeeping, not vocabulary.
+			const std::string &term = *t;
+			if (term[0] != PREFIX_PASSAGE[0] && term.compare(0, 2, PREFIX_ARTICLE) != 0)
+				stats->terms++;
+		}
+		return LOCI_OK;
+	} catch (...) {
+		return status_from_exception(err);
+	}
+}
+
+loci_status
 loci_db_parse_query(loci_db *db, loci_analyzer *an, const char *text, loci_query **out,
 		    char **err)
 {
@@ -353,7 +519,8 @@ loci_db_parse_query(loci_db *db, loci_analyzer *an, const char *text, loci_query
 		qp.set_max_expansion(LOCI_MAX_WILDCARD_TERMS,
 				     Xapian::Query::WILDCARD_LIMIT_ERROR);
 		unsigned flags = Xapian::QueryParser::FLAG_DEFAULT |
-				 Xapian::QueryParser::FLAG_WILDCARD;
+				 Xapian::QueryParser::FLAG_WILDCARD |
+				 Xapian::QueryParser::FLAG_PURE_NOT;
 		Xapian::Query q = qp.parse_query(text, flags);
 		*out = new loci_query{ q, q.get_description() };
 		return LOCI_OK;

@@ -61,6 +61,13 @@ loci_status loci_writer_get_meta(loci_writer *w, const char *key, char **value, 
 loci_status loci_writer_set_meta(loci_writer *w, const char *key, const char *value,
 				 char **err);
 
+/* Brackets the changes to one article, so that no commit (ours or one
+ * Xapian makes on its own when its buffer fills) holds half an article.
+ * loci_writer_abort_article() drops the changes since the begin. */
+loci_status loci_writer_begin_article(loci_writer *w, char **err);
+loci_status loci_writer_end_article(loci_writer *w, char **err);
+void loci_writer_abort_article(loci_writer *w);
+
 /* Removes every passage of the article stored under path. */
 loci_status loci_writer_delete_article(loci_writer *w, const char *path, char **err);
 
@@ -69,6 +76,29 @@ loci_status loci_writer_add_passage(loci_writer *w, loci_analyzer *an,
 				    const loci_passage_doc *doc, char **err);
 
 loci_status loci_writer_commit(loci_writer *w, char **err);
+
+/* What the index records of each article, so that a re-run can tell an
+ * unchanged file by a stat and skip it. */
+typedef struct {
+	unsigned long long size;
+	long long mtime_ns;	/* modification time, ns since the epoch */
+	char hash[17];		/* content hash, 16 hex digits */
+	unsigned passages;
+} loci_article_info;
+
+/* *found tells whether path has a record; *info is filled if so. */
+loci_status loci_writer_get_article(loci_writer *w, const char *path, loci_article_info *info,
+				    bool *found, char **err);
+/* Records info for path (replacing any earlier record). */
+loci_status loci_writer_set_article(loci_writer *w, const char *path,
+				    const loci_article_info *info, char **err);
+/* Removes the record of path and all its passages. */
+loci_status loci_writer_remove_article(loci_writer *w, const char *path, char **err);
+
+/* Called once per recorded article, in key order; nonzero stops. */
+typedef int (*loci_article_fn)(void *ctx, const char *path, const loci_article_info *info);
+loci_status loci_writer_list_articles(loci_writer *w, loci_article_fn fn, void *ctx,
+				      char **err);
 
 /* ---- reading ---- */
 
@@ -81,6 +111,17 @@ loci_status loci_db_get_meta(loci_db *db, const char *key, char **value, char **
 
 /* Number of passages in the index. */
 loci_status loci_db_passage_count(loci_db *db, unsigned long *count, char **err);
+
+loci_status loci_db_list_articles(loci_db *db, loci_article_fn fn, void *ctx, char **err);
+
+/* Figures for loci-index --info. */
+typedef struct {
+	unsigned long passages;
+	unsigned long articles;
+	unsigned long terms;	/* distinct terms, stems included */
+	unsigned long long revision;
+} loci_db_stats;
+loci_status loci_db_get_stats(loci_db *db, loci_db_stats *stats, char **err);
 
 /* Parses a query already normalised by the query rewriter (see
  * query_rewrite.h), stemming with an, which must outlive the query.

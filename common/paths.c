@@ -1,12 +1,15 @@
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE	/* renameat2, nftw's FTW_ACTIONRETVAL-free flags */
 
 #include "paths.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static loci_status
 join(const char *a, const char *b, char **out)
@@ -63,4 +66,28 @@ loci_mkdir_p(const char *dir)
 		return LOCI_ERR_IO;
 	}
 	return LOCI_OK;
+}
+
+static int
+remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)ftw;
+	return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+loci_status
+loci_remove_tree(const char *dir)
+{
+	struct stat sb;
+
+	if (lstat(dir, &sb) != 0)
+		return errno == ENOENT ? LOCI_OK : LOCI_ERR_IO;
+	return nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) == 0 ? LOCI_OK : LOCI_ERR_IO;
+}
+
+loci_status
+loci_exchange_dirs(const char *a, const char *b)
+{
+	return renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE) == 0 ? LOCI_OK : LOCI_ERR_IO;
 }

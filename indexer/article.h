@@ -18,6 +18,7 @@ typedef struct {
 	size_t len;
 	bool was_cp1252;	/* not UTF-8: decoded as Windows-1252 */
 	char *title;		/* first non-empty line, trimmed */
+	char hash[17];		/* of the file's bytes, 16 hex digits */
 } article;
 
 /* Reads path (at most max_size bytes).  On ARTICLE_OK fill *a; release

@@ -1,18 +1,21 @@
-/* loci-index: splits articles into passages and stores them in the index. */
+/* loci-index: splits articles into passages and keeps the index in line
+ * with them. */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "analyzer.h"
-#include "article.h"
 #include "database.h"
 #include "escape.h"
-#include "passages.h"
+#include "index_info.h"
 #include "paths.h"
+#include "update.h"
 #include "walk.h"
 
 enum {
@@ -22,95 +25,57 @@ enum {
 	EXIT_LOCKED = 4,	/* another loci-index holds the index */
 };
 
-#define DEFAULT_MAX_SIZE (64UL << 20)
-
 static const char usage_text[] =
-	"usage: loci-index [--db DIR] [--language LANG] [--rebuild] [-q | --quiet] PATH...\n"
+	"usage: loci-index [--db DIR] [--language LANG] [--rebuild] [--no-delete] [--follow]\n"
+	"                  [--files-from FILE [-0 | --null]] [--max-size MB]\n"
+	"                  [--commit-every N] [--commit-mb MB] [--wait SECONDS]\n"
+	"                  [-v | --verbose] [-q | --quiet] [--json] [PATH...]\n"
+	"       loci-index [--db DIR] --info | --list\n"
 	"       loci-index -h | --help | --version\n";
 
 typedef struct {
-	loci_writer *w;
-	loci_analyzer *an;
-	size_t max_size;
-	unsigned long articles, passages, skipped;
-	loci_status fatal;	/* an index error that ends the run */
-	char *fatal_msg;
-} indexer;
+	const char *db;
+	const char *language;
+	bool language_given;
+	bool rebuild, quiet, json, info, list, null_sep;
+	const char *files_from;
+	double wait_seconds;
+	walk_callbacks walk;
+	update_options update;
+} options;
+
+/* The one piece of process-wide state: a signal handler can reach
+ * nothing else.  The run stops between two articles when it is set. */
+static volatile sig_atomic_t stop_signal;
 
 static void
-warn_path(const char *path, const char *what)
+on_signal(int sig)
 {
-	fputs("loci-index: warning: '", stderr);
-	loci_fputs_escaped(stderr, path, strlen(path));
-	fprintf(stderr, "': %s\n", what);
-}
-
-static void
-on_walk_error(void *ctx, const char *path, int errnum)
-{
-	indexer *ix = ctx;
-
-	ix->skipped++;
-	warn_path(path, errnum == EINVAL ? "not a regular file or directory, skipped"
-					 : strerror(errnum));
+	stop_signal = sig;
 }
 
 static int
-index_article(void *ctx, const char *path)
+usage_error(const char *what, const char *arg)
 {
-	indexer *ix = ctx;
-	article a;
-	loci_passage *ps = NULL;
-	size_t n = 0;
-	loci_status st;
+	fprintf(stderr, "loci-index: %s", what);
+	if (arg) {
+		fputs(" '", stderr);
+		loci_fputs_escaped(stderr, arg, strlen(arg));
+		fputc('\'', stderr);
+	}
+	fputc('\n', stderr);
+	fputs(usage_text, stderr);
+	return EXIT_USAGE;
+}
 
-	switch (article_read(path, ix->max_size, &a)) {
-	case ARTICLE_OK:
-		break;
-	case ARTICLE_UNREADABLE:
-		ix->skipped++;
-		warn_path(path, strerror(errno));
-		return 0;
-	case ARTICLE_TOO_LARGE:
-		ix->skipped++;
-		warn_path(path, "larger than the size limit, skipped");
-		return 0;
-	case ARTICLE_BINARY:
-		ix->skipped++;
-		warn_path(path, "binary file (holds NUL bytes), skipped");
-		return 0;
-	case ARTICLE_NOMEM:
-		ix->fatal = LOCI_ERR_NOMEM;
-		return 1;
-	}
-	if (a.was_cp1252)
-		warn_path(path, "not valid UTF-8, read as Windows-1252");
+static bool
+parse_number(const char *s, double max, double *out)
+{
+	char *end;
 
-	st = loci_split_passages(a.text, a.len, &ps, &n);
-	if (st == LOCI_OK)
-		st = loci_writer_delete_article(ix->w, path, &ix->fatal_msg);
-	for (size_t i = 0; st == LOCI_OK && i < n; i++) {
-		loci_passage_doc d = {
-			.path = path,
-			.title = a.title,
-			.ordinal = ps[i].ordinal,
-			.line = ps[i].line,
-			.start = ps[i].start,
-			.end = ps[i].end,
-			.text = a.text + ps[i].start,
-			.text_len = ps[i].end - ps[i].start,
-		};
-		st = loci_writer_add_passage(ix->w, ix->an, &d, &ix->fatal_msg);
-	}
-	free(ps);
-	article_free(&a);
-	if (st != LOCI_OK) {
-		ix->fatal = st;
-		return 1;
-	}
-	ix->articles++;
-	ix->passages += n;
-	return 0;
+	errno = 0;
+	*out = strtod(s, &end);
+	return !errno && end != s && !*end && *out >= 0 && *out <= max;
 }
 
 static int
@@ -120,7 +85,8 @@ index_error(const char *db_path, loci_status st, const char *msg)
 	if (st == LOCI_ERR_LOCKED) {
 		fputs("index '", stderr);
 		loci_fputs_escaped(stderr, db_path, strlen(db_path));
-		fputs("' is locked by another loci-index (try again when it has finished)\n", stderr);
+		fputs("' is locked by another loci-index (try again later, or use --wait SECONDS)\n",
+		      stderr);
 		return EXIT_LOCKED;
 	}
 	fputs("cannot update index '", stderr);
@@ -134,12 +100,121 @@ index_error(const char *db_path, loci_status st, const char *msg)
 	return EXIT_INDEX;
 }
 
+/* Returns -1 to go on, or the exit code. */
+static int
+parse_options(int argc, char **argv, options *o)
+{
+	static const struct option long_opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "language", required_argument, NULL, 'L' },
+		{ "rebuild", no_argument, NULL, 'R' },
+		{ "no-delete", no_argument, NULL, 'K' },
+		{ "follow", no_argument, NULL, 'F' },
+		{ "files-from", required_argument, NULL, 'f' },
+		{ "null", no_argument, NULL, '0' },
+		{ "max-size", required_argument, NULL, 'M' },
+		{ "commit-every", required_argument, NULL, 'C' },
+		{ "commit-mb", required_argument, NULL, 'B' },
+		{ "wait", required_argument, NULL, 'W' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "info", no_argument, NULL, 'I' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+	double v;
+
+	*o = (options){
+		.language = "english",
+		.update = {
+			.max_size = 64UL << 20,
+			.commit_articles = 1000,
+			.commit_bytes = 64UL << 20,
+			.stop = &stop_signal,
+		},
+	};
+	while ((opt = getopt_long(argc, argv, "0vqh", long_opts, NULL)) != -1) {
+		switch (opt) {
+		case 'd': o->db = optarg; break;
+		case 'L': o->language = optarg; o->language_given = true; break;
+		case 'R': o->rebuild = true; break;
+		case 'K': o->update.keep_missing = true; break;
+		case 'F': o->walk.follow = true; break;
+		case 'f': o->files_from = optarg; break;
+		case '0': o->null_sep = true; break;
+		case 'M':
+			if (!parse_number(optarg, 1 << 20, &v) || v == 0)
+				return usage_error("--max-size needs a size in MiB, not", optarg);
+			o->update.max_size = (size_t)(v * (1 << 20));
+			break;
+		case 'C':
+			if (!parse_number(optarg, 1e9, &v) || v < 1)
+				return usage_error("--commit-every needs a number of articles, not", optarg);
+			o->update.commit_articles = (unsigned)v;
+			break;
+		case 'B':
+			if (!parse_number(optarg, 1 << 20, &v) || v == 0)
+				return usage_error("--commit-mb needs a size in MiB, not", optarg);
+			o->update.commit_bytes = (size_t)(v * (1 << 20));
+			break;
+		case 'W':
+			if (!parse_number(optarg, 1e6, &v))
+				return usage_error("--wait needs a number of seconds, not", optarg);
+			o->wait_seconds = v;
+			break;
+		case 'v': o->update.verbose = true; break;
+		case 'q': o->quiet = true; break;
+		case 'J': o->json = true; break;
+		case 'I': o->info = true; break;
+		case 'l': o->list = true; break;
+		case 'h': fputs(usage_text, stdout); return 0;
+		case 'V': printf("loci-index %s\n", LOCI_VERSION); return 0;
+		default: fputs(usage_text, stderr); return EXIT_USAGE;
+		}
+	}
+	if (!o->info && !o->list && optind == argc && !o->files_from)
+		return usage_error("no PATH given: name the folders or files to index", NULL);
+	if (o->null_sep && !o->files_from)
+		return usage_error("-0 only applies to --files-from", NULL);
+	return -1;
+}
+
+static double
+seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Opens the writer, waiting up to o->wait_seconds for another writer to
+ * finish. */
+static loci_status
+open_writer(const char *db_path, const options *o, loci_writer **w, char **msg)
+{
+	struct timespec t0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		loci_status st = loci_writer_open(db_path, o->rebuild, w, msg);
+		if (st != LOCI_ERR_LOCKED || seconds_since(&t0) >= o->wait_seconds || stop_signal)
+			return st;
+		free(*msg);
+		*msg = NULL;
+		nanosleep(&(struct timespec){ 0, 100 * 1000 * 1000 }, NULL);
+	}
+}
+
 /* Records the analyser settings in a new index, or checks that an existing
  * index was built with the same ones: mixing them would make documents
  * and queries disagree. */
 static int
-check_settings(loci_writer *w, const char *db_path, const char *language,
-	       bool language_given, char **language_out)
+check_settings(loci_writer *w, const char *db_path, const options *o, char **language_out)
 {
 	char *lang = NULL, *version = NULL, *msg = NULL;
 	loci_status st = loci_writer_get_meta(w, LOCI_META_LANGUAGE, &lang, &msg);
@@ -150,20 +225,20 @@ check_settings(loci_writer *w, const char *db_path, const char *language,
 	if (st != LOCI_OK) {
 		rc = index_error(db_path, st, msg);
 	} else if (!*lang) {
-		st = loci_writer_set_meta(w, LOCI_META_LANGUAGE, language, &msg);
+		st = loci_writer_set_meta(w, LOCI_META_LANGUAGE, o->language, &msg);
 		if (st == LOCI_OK)
 			st = loci_writer_set_meta(w, LOCI_META_ANALYZER, LOCI_ANALYZER_VERSION, &msg);
 		if (st != LOCI_OK)
 			rc = index_error(db_path, st, msg);
-		else
-			*language_out = strdup(language);
+		else if (!(*language_out = strdup(o->language)))
+			rc = index_error(db_path, LOCI_ERR_NOMEM, NULL);
 	} else if (strcmp(version, LOCI_ANALYZER_VERSION) != 0) {
 		fprintf(stderr, "loci-index: index '%s' was built by another version of the "
 			"analyser (rebuild it with loci-index --rebuild)\n", db_path);
 		rc = EXIT_INDEX;
-	} else if (language_given && strcmp(lang, language) != 0) {
+	} else if (o->language_given && strcmp(lang, o->language) != 0) {
 		fprintf(stderr, "loci-index: index '%s' is in language '%s', not '%s' "
-			"(use --rebuild to change it)\n", db_path, lang, language);
+			"(use --rebuild to change it)\n", db_path, lang, o->language);
 		rc = EXIT_USAGE;
 	} else {
 		*language_out = lang;
@@ -175,64 +250,300 @@ check_settings(loci_writer *w, const char *db_path, const char *language,
 	return rc;
 }
 
+/* Spells a path the one way the index keys it, so that "corpus",
+ * "./corpus/" and "corpus//" name the same articles: repeated slashes and
+ * "." components go, trailing slashes too.  ".." is kept (it may cross a
+ * symlink).  Works in place: the result is never longer. */
 static void
-strip_trailing_slashes(char *p)
+normalize_path(char *p)
 {
-	size_t n = strlen(p);
+	char *out = p;
+	const char *in = p;
+	bool absolute = *p == '/';
 
-	while (n > 1 && p[n - 1] == '/')
-		p[--n] = '\0';
+	if (absolute)
+		*out++ = *in++;
+	while (*in) {
+		while (*in == '/')
+			in++;
+		if (in[0] == '.' && (in[1] == '/' || in[1] == '\0')) {
+			in++;
+			continue;
+		}
+		if (!*in)
+			break;
+		if (out > p + absolute)
+			*out++ = '/';
+		while (*in && *in != '/')
+			*out++ = *in++;
+	}
+	if (out == p)
+		*out++ = '.';
+	*out = '\0';
+}
+
+/* Feeds each name of --files-from to the walk.  Returns nonzero if the
+ * walk was stopped or the list could not be read. */
+static int
+walk_files_from(const options *o, const walk_callbacks *cb)
+{
+	FILE *f = strcmp(o->files_from, "-") == 0 ? stdin : fopen(o->files_from, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int stop = 0;
+
+	if (!f) {
+		fprintf(stderr, "loci-index: cannot read --files-from '%s': %s\n", o->files_from,
+			strerror(errno));
+		return -1;
+	}
+	while (!stop && (n = getdelim(&line, &cap, o->null_sep ? '\0' : '\n', f)) > 0) {
+		if (line[n - 1] == (o->null_sep ? '\0' : '\n'))
+			line[--n] = '\0';
+		if (n == 0)
+			continue;
+		normalize_path(line);
+		stop = walk_path(line, cb);
+	}
+	if (!stop && ferror(f)) {
+		fprintf(stderr, "loci-index: cannot read --files-from '%s': %s\n", o->files_from,
+			strerror(errno));
+		stop = -1;
+	}
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	return stop;
+}
+
+static void
+print_summary(const options *o, const update_counts *c, bool wrote, double secs)
+{
+	if (o->json)
+		printf("{\"added\": %lu, \"updated\": %lu, \"removed\": %lu, \"unchanged\": %lu, "
+		       "\"skipped\": %lu, \"passages\": %lu, \"seconds\": %.3f}\n",
+		       c->added, c->updated, c->removed, c->unchanged, c->skipped, c->passages, secs);
+	if (o->quiet)
+		return;
+	if (!wrote) {
+		fprintf(stderr, "loci-index: nothing changed (%lu articles unchanged, %lu skipped) "
+			"in %.2f s\n", c->unchanged, c->skipped, secs);
+		return;
+	}
+	fprintf(stderr, "loci-index: %lu added, %lu updated, %lu removed, %lu unchanged, "
+		"%lu skipped; %lu passages written in %.2f s\n",
+		c->added, c->updated, c->removed, c->unchanged, c->skipped, c->passages, secs);
+}
+
+static int
+count_file(void *ctx, const char *path, const struct stat *st)
+{
+	(void)path;
+	(void)st;
+	++*(unsigned long *)ctx;
+	return 0;
+}
+
+static void
+ignore_warning(void *ctx, const char *path, int errnum)
+{
+	(void)ctx;
+	(void)path;
+	(void)errnum;
+}
+
+/* Counts the files the walk will meet, for the progress line.  Only done
+ * when a person watches: it costs a second pass over the directories. */
+static unsigned long
+count_files(const options *o, int argc, char **argv)
+{
+	unsigned long n = 0;
+	walk_callbacks cb = o->walk;
+
+	cb.file = count_file;
+	cb.warn = ignore_warning;
+	cb.ctx = &n;
+	for (int i = 0; i < argc && !stop_signal; i++)
+		walk_path(argv[i], &cb);
+	return n;
+}
+
+/* For --rebuild: the language of the index being replaced, unless one
+ * is given, so that a rebuild does not switch languages behind the
+ * user's back. */
+static loci_status
+rebuild_language(loci_writer *old, const options *o, options *changed, char **msg)
+{
+	char *lang = NULL;
+	loci_status st;
+
+	*changed = *o;
+	if (o->language_given)
+		return LOCI_OK;
+	if ((st = loci_writer_get_meta(old, LOCI_META_LANGUAGE, &lang, msg)) != LOCI_OK)
+		return st;
+	if (*lang) {
+		changed->language = lang;	/* freed by the caller via changed */
+		changed->language_given = true;
+	} else {
+		free(lang);
+	}
+	return LOCI_OK;
+}
+
+static int
+run(const options *opts, const char *db_path, int argc, char **argv)
+{
+	loci_writer *w = NULL, *guard = NULL;
+	loci_analyzer *an = NULL;
+	updater *u = NULL;
+	char *lang = NULL, *msg = NULL, *build_path = NULL;
+	const char *umsg;
+	struct timespec t0;
+	bool wrote = false, swapped = false;
+	int rc = 0, walk_rc = 0;
+	loci_status st;
+	options o = *opts;
+	char *owned_language = NULL;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (opts->rebuild) {
+		/* Build beside the index and swap it in at the end: searches
+		 * see the old index until the new one is whole.  Holding the
+		 * old index's lock keeps other writers out meanwhile. */
+		options plain = *opts;
+		plain.rebuild = false;
+		if ((st = open_writer(db_path, &plain, &guard, &msg)) != LOCI_OK) {
+			rc = index_error(db_path, st, msg);
+			goto out;
+		}
+		if ((st = rebuild_language(guard, opts, &o, &msg)) != LOCI_OK) {
+			rc = index_error(db_path, st, msg);
+			goto out;
+		}
+		if (o.language != opts->language)
+			owned_language = (char *)o.language;
+		size_t n = strlen(db_path) + sizeof ".rebuild";
+		if (!(build_path = malloc(n))) {
+			rc = index_error(db_path, LOCI_ERR_NOMEM, NULL);
+			goto out;
+		}
+		snprintf(build_path, n, "%s.rebuild", db_path);
+		/* Left over by a rebuild that was killed: ours to remove, as we
+		 * hold the lock. */
+		if (loci_remove_tree(build_path) != LOCI_OK) {
+			fprintf(stderr, "loci-index: cannot remove '%s': %s\n", build_path,
+				strerror(errno));
+			rc = EXIT_INDEX;
+			goto out;
+		}
+		st = loci_writer_open(build_path, true, &w, &msg);
+	} else {
+		st = open_writer(db_path, &o, &w, &msg);
+	}
+	if (st != LOCI_OK) {
+		rc = index_error(db_path, st, msg);
+		goto out;
+	}
+	if ((rc = check_settings(w, db_path, &o, &lang)) != 0)
+		goto out;
+	if (loci_analyzer_new(lang, &an) != LOCI_OK) {
+		fprintf(stderr, "loci-index: index '%s' names an unknown language '%s' "
+			"(rebuild it with loci-index --rebuild)\n", db_path, lang);
+		rc = EXIT_INDEX;
+		goto out;
+	}
+	update_options uo = o.update;
+	for (int i = 0; i < argc; i++)
+		normalize_path(argv[i]);
+	if (!o.quiet && !uo.verbose && isatty(STDERR_FILENO) && !o.files_from)
+		uo.progress_total = count_files(&o, argc, argv);
+	if ((st = updater_new(w, an, &uo, &u)) != LOCI_OK) {
+		rc = index_error(db_path, st, NULL);
+		goto out;
+	}
+
+	walk_callbacks cb = o.walk;
+	cb.file = updater_file;
+	cb.warn = updater_warn;
+	cb.ctx = u;
+	for (int i = 0; i < argc && !walk_rc; i++) {
+		walk_rc = walk_path(argv[i], &cb);
+		struct stat sb;
+		if (!walk_rc && stat(argv[i], &sb) == 0 && S_ISDIR(sb.st_mode))
+			updater_remove_missing(u, argv[i]);
+	}
+	if (!walk_rc && o.files_from && walk_files_from(&o, &cb) < 0)
+		rc = EXIT_SKIPPED;
+	if ((st = updater_error(u, &umsg)) != LOCI_OK) {
+		/* What was committed stays; the article in hand is dropped. */
+		rc = index_error(db_path, st, umsg);
+		goto out;
+	}
+	const update_counts *c = updater_counts(u);
+	if (stop_signal && build_path) {
+		fprintf(stderr, "loci-index: stopped by %s: the rebuild was abandoned, the index "
+			"is as it was\n", stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
+		rc = 128 + stop_signal;
+		goto out;
+	}
+	if ((st = updater_commit(u, &wrote)) != LOCI_OK) {
+		updater_error(u, &umsg);
+		rc = index_error(db_path, st, umsg);
+		goto out;
+	}
+	if (stop_signal) {
+		fprintf(stderr, "loci-index: stopped by %s after %lu articles (%lu added, "
+			"%lu updated, %lu unchanged), all committed; run again to finish\n",
+			stop_signal == SIGINT ? "SIGINT" : "SIGTERM",
+			c->added + c->updated + c->unchanged, c->added, c->updated, c->unchanged);
+		rc = 128 + stop_signal;
+		goto out;
+	}
+	if (build_path) {
+		loci_writer_close(w);
+		w = NULL;
+		if (loci_exchange_dirs(build_path, db_path) != LOCI_OK) {
+			fprintf(stderr, "loci-index: cannot move the rebuilt index into place at "
+				"'%s': %s\n", db_path, strerror(errno));
+			rc = EXIT_INDEX;
+			goto out;
+		}
+		swapped = true;
+	}
+	print_summary(&o, c, wrote, seconds_since(&t0));
+	if (!rc && c->skipped)
+		rc = EXIT_SKIPPED;
+out:
+	updater_free(u);
+	loci_writer_close(w);
+	/* After a swap build_path holds the old index; otherwise an
+	 * abandoned rebuild.  Either way it goes, before the lock does. */
+	if (build_path && (swapped || rc))
+		loci_remove_tree(build_path);
+	loci_writer_close(guard);
+	loci_analyzer_free(an);
+	free(owned_language);
+	free(build_path);
+	free(lang);
+	free(msg);
+	return rc;
 }
 
 int
 main(int argc, char **argv)
 {
-	static const struct option long_opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "language", required_argument, NULL, 'L' },
-		{ "rebuild", no_argument, NULL, 'R' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *db_opt = NULL, *language = "english";
-	bool language_given = false, rebuild = false, quiet = false;
-	char *db_path = NULL, *lang = NULL, *msg = NULL;
-	indexer ix = { .max_size = DEFAULT_MAX_SIZE };
-	struct timespec t0, t1;
-	int opt, rc = 0;
+	options o;
+	char *db_path = NULL;
+	loci_analyzer *probe = NULL;
+	int rc = parse_options(argc, argv, &o);
 	loci_status st;
 
-	while ((opt = getopt_long(argc, argv, "qh", long_opts, NULL)) != -1) {
-		switch (opt) {
-		case 'd': db_opt = optarg; break;
-		case 'L': language = optarg; language_given = true; break;
-		case 'R': rebuild = true; break;
-		case 'q': quiet = true; break;
-		case 'h': fputs(usage_text, stdout); return 0;
-		case 'V': printf("loci-index %s\n", LOCI_VERSION); return 0;
-		default: fputs(usage_text, stderr); return EXIT_USAGE;
-		}
-	}
-	if (optind == argc) {
-		fputs("loci-index: no PATH given: name the folders or files to index\n", stderr);
-		fputs(usage_text, stderr);
-		return EXIT_USAGE;
-	}
-	if ((st = loci_analyzer_new(language, &ix.an)) != LOCI_OK) {
-		if (st == LOCI_ERR_INVALID)
-			fprintf(stderr, "loci-index: unknown language '%s' (see loci-index(1) "
-				"for the list)\n", language);
-		else
-			fprintf(stderr, "loci-index: %s\n", loci_status_to_string(st));
-		return EXIT_USAGE;
-	}
-	loci_analyzer_free(ix.an);
-	ix.an = NULL;
-
-	if (db_opt) {
-		db_path = strdup(db_opt);
+	if (rc >= 0)
+		return rc;
+	if (o.db) {
+		db_path = strdup(o.db);
 	} else if (loci_default_db_path(&db_path) == LOCI_ERR_NOT_FOUND) {
 		fputs("loci-index: no index location: use --db DIR or set LOCI_DB\n", stderr);
 		return EXIT_USAGE;
@@ -241,6 +552,19 @@ main(int argc, char **argv)
 		fputs("loci-index: out of memory\n", stderr);
 		return EXIT_INDEX;
 	}
+	if (o.info || o.list) {
+		rc = o.info ? index_info_print(db_path, stdout) : index_list_print(db_path, stdout);
+		free(db_path);
+		return rc;
+	}
+	/* Check the language before anything touches the disk. */
+	if ((st = loci_analyzer_new(o.language, &probe)) != LOCI_OK) {
+		fprintf(stderr, "loci-index: unknown language '%s' (see loci-index(1) for the list)\n",
+			o.language);
+		free(db_path);
+		return EXIT_USAGE;
+	}
+	loci_analyzer_free(probe);
 	if (loci_mkdir_p(db_path) != LOCI_OK) {
 		fprintf(stderr, "loci-index: cannot create index directory '%s': %s\n",
 			db_path, strerror(errno));
@@ -248,48 +572,12 @@ main(int argc, char **argv)
 		return EXIT_INDEX;
 	}
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	st = loci_writer_open(db_path, rebuild, &ix.w, &msg);
-	if (st != LOCI_OK) {
-		rc = index_error(db_path, st, msg);
-		goto out;
-	}
-	if ((rc = check_settings(ix.w, db_path, language, language_given, &lang)) != 0)
-		goto out;
-	if (!lang || loci_analyzer_new(lang, &ix.an) != LOCI_OK) {
-		fprintf(stderr, "loci-index: index '%s' names an unknown language "
-			"(rebuild it with loci-index --rebuild)\n", db_path);
-		rc = EXIT_INDEX;
-		goto out;
-	}
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 
-	walk_callbacks cb = { index_article, on_walk_error, &ix };
-	for (int i = optind; i < argc && !ix.fatal; i++) {
-		strip_trailing_slashes(argv[i]);
-		walk_path(argv[i], &cb);
-	}
-	if (ix.fatal) {
-		/* Nothing is committed: the index keeps its previous state. */
-		rc = index_error(db_path, ix.fatal, ix.fatal_msg);
-		goto out;
-	}
-	if ((st = loci_writer_commit(ix.w, &msg)) != LOCI_OK) {
-		rc = index_error(db_path, st, msg);
-		goto out;
-	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (!quiet)
-		fprintf(stderr, "loci-index: %lu articles, %lu passages in %.2f s%s\n",
-			ix.articles, ix.passages,
-			(double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
-			ix.skipped ? " (some files skipped, see above)" : "");
-	rc = ix.skipped ? EXIT_SKIPPED : 0;
-out:
-	loci_writer_close(ix.w);
-	loci_analyzer_free(ix.an);
-	free(ix.fatal_msg);
-	free(msg);
-	free(lang);
+	rc = run(&o, db_path, argc - optind, argv + optind);
 	free(db_path);
 	return rc;
 }

@@ -6,12 +6,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 static bool
 is_article_name(const char *name)
 {
 	size_t n = strlen(name);
+
+	/* A folder's README describes the folder; it is not an article. */
+	if (strcasecmp(name, "README.md") == 0 || strcasecmp(name, "README.txt") == 0)
+		return false;
 
 	return (n > 4 && strcmp(name + n - 4, ".txt") == 0) ||
 	       (n > 3 && strcmp(name + n - 3, ".md") == 0);
@@ -23,11 +28,22 @@ cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int walk_dir(const char *dir, const walk_callbacks *cb);
+/* The directories being walked, from the root down: a symlink that leads
+ * back to one of them is a loop. */
+typedef struct ancestor {
+	dev_t dev;
+	ino_t ino;
+	const struct ancestor *up;
+} ancestor;
+
+static int walk_dir(const char *dir, const struct stat *st, const ancestor *up,
+		    const walk_callbacks *cb);
 
 static char *
 join_path(const char *dir, const char *name)
 {
+	if (strcmp(dir, ".") == 0)
+		return strdup(name);	/* "x.txt", as a user would type it */
 	size_t dl = strlen(dir), nl = strlen(name);
 	bool slash = dl > 0 && dir[dl - 1] != '/';
 	char *p = malloc(dl + slash + nl + 1);
@@ -42,7 +58,7 @@ join_path(const char *dir, const char *name)
 }
 
 static int
-walk_entry(const char *path, const char *name, const walk_callbacks *cb)
+walk_entry(const char *path, const char *name, const ancestor *up, const walk_callbacks *cb)
 {
 	struct stat sb;
 
@@ -50,17 +66,33 @@ walk_entry(const char *path, const char *name, const walk_callbacks *cb)
 		cb->warn(cb->ctx, path, errno);
 		return 0;
 	}
-	if (S_ISDIR(sb.st_mode))
-		return walk_dir(path, cb);
+	if (S_ISLNK(sb.st_mode)) {
+		if (!cb->follow)
+			return 0;
+		if (stat(path, &sb) != 0) {
+			cb->warn(cb->ctx, path, errno);
+			return 0;
+		}
+	}
+	if (S_ISDIR(sb.st_mode)) {
+		for (const ancestor *a = up; a; a = a->up) {
+			if (a->dev == sb.st_dev && a->ino == sb.st_ino) {
+				cb->warn(cb->ctx, path, ELOOP);
+				return 0;
+			}
+		}
+		return walk_dir(path, &sb, up, cb);
+	}
 	if (S_ISREG(sb.st_mode) && is_article_name(name))
-		return cb->file(cb->ctx, path);
+		return cb->file(cb->ctx, path, &sb);
 	return 0;
 }
 
 static int
-walk_dir(const char *dir, const walk_callbacks *cb)
+walk_dir(const char *dir, const struct stat *st, const ancestor *up, const walk_callbacks *cb)
 {
 	DIR *d = opendir(dir);
+	ancestor self = { st->st_dev, st->st_ino, up };
 	struct dirent *e;
 	char **names = NULL;
 	size_t n = 0, cap = 0;
@@ -77,13 +109,17 @@ walk_dir(const char *dir, const walk_callbacks *cb)
 		if (n == cap) {
 			size_t c = cap ? cap * 2 : 64;
 			char **p = realloc(names, c * sizeof *p);
-			if (!p)
+			if (!p) {
+				cb->warn(cb->ctx, dir, ENOMEM);
 				break;
+			}
 			names = p;
 			cap = c;
 		}
-		if (!(names[n] = strdup(e->d_name)))
+		if (!(names[n] = strdup(e->d_name))) {
+			cb->warn(cb->ctx, dir, ENOMEM);
 			break;
+		}
 		n++;
 	}
 	closedir(d);
@@ -96,7 +132,7 @@ walk_dir(const char *dir, const walk_callbacks *cb)
 				cb->warn(cb->ctx, dir, ENOMEM);
 				stop = 1;
 			} else {
-				stop = walk_entry(path, names[i], cb);
+				stop = walk_entry(path, names[i], &self, cb);
 				free(path);
 			}
 		}
@@ -116,10 +152,10 @@ walk_path(const char *root, const walk_callbacks *cb)
 		return 0;
 	}
 	if (S_ISDIR(sb.st_mode))
-		return walk_dir(root, cb);
+		return walk_dir(root, &sb, NULL, cb);
 	if (!S_ISREG(sb.st_mode)) {
 		cb->warn(cb->ctx, root, EINVAL);
 		return 0;
 	}
-	return cb->file(cb->ctx, root);
+	return cb->file(cb->ctx, root, &sb);
 }

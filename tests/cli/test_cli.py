@@ -59,7 +59,8 @@ class Corpus(unittest.TestCase):
 
     def test_summary_line(self):
         self.assertRegex(self.index_stderr,
-                         r"^loci-index: 5 articles, \d+ passages in [0-9.]+ s\n$")
+                         r"^loci-index: 5 added, 0 updated, 0 removed, 0 unchanged, 0 skipped; "
+                         r"\d+ passages written in [0-9.]+ s\n$")
 
     def test_tajik_migrants_recruitment(self):
         top = [fold(h["text"]) for h in self.hits("-n", "3", "Tajik", "migrants", "recruitment")]
