@@ -21,6 +21,12 @@ enum : Xapian::valueno {
 	VALUE_ORDINAL = 3,
 	VALUE_LINE = 4,
 	VALUE_RANGE = 5,	// "start-end" byte offsets
+	VALUE_DATE = 6,		// sortable ISO 8601, for ranges and sorting
+	VALUE_DATE_SHOWN = 7,	// as written
+	VALUE_SOURCE = 8,
+	VALUE_URL = 9,
+	VALUE_AUTHOR = 10,
+	VALUE_TAGS = 11,	// newline-separated
 };
 
 const char PREFIX_PASSAGE[] = "Q";
@@ -217,7 +223,7 @@ struct loci_query {
 
 struct Hit {
 	double score;
-	std::string path, title, text;
+	std::string path, title, text, date, source, url, author, tags;
 	unsigned ordinal, line;
 };
 
@@ -342,6 +348,23 @@ loci_writer_add_passage(loci_writer *w, loci_analyzer *an, const loci_passage_do
 		doc.add_value(VALUE_ORDINAL, std::to_string(d->ordinal));
 		doc.add_value(VALUE_LINE, std::to_string(d->line));
 		doc.add_value(VALUE_RANGE, std::to_string(d->start) + "-" + std::to_string(d->end));
+		if (const loci_front_matter *m = d->meta) {
+			if (m->date_sortable) {
+				doc.add_value(VALUE_DATE, m->date_sortable);
+				doc.add_value(VALUE_DATE_SHOWN, m->date);
+			}
+			if (m->source)
+				doc.add_value(VALUE_SOURCE, m->source);
+			if (m->url)
+				doc.add_value(VALUE_URL, m->url);
+			if (m->author)
+				doc.add_value(VALUE_AUTHOR, m->author);
+			std::string tags;
+			for (size_t i = 0; i < m->n_tags; i++)
+				tags += (i ? "\n" : "") + std::string(m->tags[i]);
+			if (!tags.empty())
+				doc.add_value(VALUE_TAGS, tags);
+		}
 		std::string id = PREFIX_PASSAGE + key + "#" + std::to_string(d->ordinal);
 		doc.add_boolean_term(id);
 		doc.add_boolean_term(PREFIX_ARTICLE + key);
@@ -598,6 +621,11 @@ loci_db_search(loci_db *db, const loci_query *q, unsigned offset, unsigned limit
 					h.score = m.get_weight();
 					h.path = doc.get_value(VALUE_PATH);
 					h.title = doc.get_value(VALUE_TITLE);
+					h.date = doc.get_value(VALUE_DATE_SHOWN);
+					h.source = doc.get_value(VALUE_SOURCE);
+					h.url = doc.get_value(VALUE_URL);
+					h.author = doc.get_value(VALUE_AUTHOR);
+					h.tags = doc.get_value(VALUE_TAGS);
 					h.text = doc.get_data();
 					h.ordinal = (unsigned)strtoul(doc.get_value(VALUE_ORDINAL).c_str(), nullptr, 10);
 					h.line = (unsigned)strtoul(doc.get_value(VALUE_LINE).c_str(), nullptr, 10);
@@ -644,6 +672,11 @@ loci_results_get(const loci_results *r, size_t i, loci_hit *hit)
 	hit->score = h.score;
 	hit->path = h.path.c_str();
 	hit->title = h.title.c_str();
+	hit->date = h.date.c_str();
+	hit->source = h.source.c_str();
+	hit->url = h.url.c_str();
+	hit->author = h.author.c_str();
+	hit->tags = h.tags.c_str();
 	hit->ordinal = h.ordinal;
 	hit->line = h.line;
 	hit->text = h.text.c_str();

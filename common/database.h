@@ -17,6 +17,7 @@
 #include <stddef.h>
 
 #include "analyzer.h"
+#include "front_matter.h"
 #include "status.h"
 
 #ifdef __cplusplus
@@ -40,6 +41,7 @@ typedef struct loci_results loci_results;
 typedef struct {
 	const char *path;	/* the article's path as given to the indexer */
 	const char *title;
+	const loci_front_matter *meta;	/* date, source, ...; may be NULL */
 	unsigned ordinal;	/* 1-based */
 	unsigned line;		/* 1-based */
 	size_t start, end;	/* byte range of the passage in the article */
@@ -147,6 +149,11 @@ typedef struct {
 	double score;
 	const char *path;
 	const char *title;
+	const char *date;	/* as written in the front matter, "" if none */
+	const char *source;	/* "" if none, as are url and author */
+	const char *url;
+	const char *author;
+	const char *tags;	/* newline-separated, "" if none */
 	unsigned ordinal;
 	unsigned line;
 	const char *text;	/* the passage, valid UTF-8 */

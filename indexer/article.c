@@ -139,7 +139,15 @@ article_read(const char *path, size_t max_size, article *a)
 	}
 	a->text = buf;
 	a->len = len;
-	if (!(a->title = first_line(buf, len))) {
+	loci_status st = loci_front_matter_parse(buf, len, &a->meta, &a->meta_problem);
+	if (st == LOCI_ERR_NOMEM) {
+		article_free(a);
+		return ARTICLE_NOMEM;
+	}
+	size_t body = a->meta.body_offset;
+	a->title = a->meta.title && *a->meta.title ? first_line(a->meta.title, strlen(a->meta.title))
+						   : first_line(buf + body, len - body);
+	if (!a->title) {
 		article_free(a);
 		return ARTICLE_NOMEM;
 	}
@@ -151,5 +159,7 @@ article_free(article *a)
 {
 	free(a->text);
 	free(a->title);
+	free(a->meta_problem);
+	loci_front_matter_free(&a->meta);
 	memset(a, 0, sizeof *a);
 }

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "front_matter.h"
+
 typedef enum {
 	ARTICLE_OK,
 	ARTICLE_UNREADABLE,	/* open/read failed: errno is set */
@@ -17,8 +19,10 @@ typedef struct {
 	char *text;		/* UTF-8, NUL-terminated, BOM removed */
 	size_t len;
 	bool was_cp1252;	/* not UTF-8: decoded as Windows-1252 */
-	char *title;		/* first non-empty line, trimmed */
+	char *title;		/* front matter's, or the body's first non-empty line */
 	char hash[17];		/* of the file's bytes, 16 hex digits */
+	loci_front_matter meta;	/* body_offset: where passages start */
+	char *meta_problem;	/* why the front matter was (partly) ignored, or NULL */
 } article;
 
 /* Reads path (at most max_size bytes).  On ARTICLE_OK fill *a; release

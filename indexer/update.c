@@ -206,11 +206,17 @@ store_article(updater *u, const char *path, const struct stat *st, const article
 	      unsigned *n_out)
 {
 	loci_passage *ps = NULL;
-	size_t n = 0;
-	loci_status rc = loci_split_passages(a->text, a->len, &ps, &n);
+	size_t n = 0, body = a->meta.body_offset;
+	loci_status rc = loci_split_passages(a->text + body, a->len - body, &ps, &n);
 
 	if (rc != LOCI_OK)
 		return rc;
+	/* Passages know their place in the file, front matter included. */
+	for (size_t i = 0; i < n; i++) {
+		ps[i].start += body;
+		ps[i].end += body;
+		ps[i].line += a->meta.body_line - 1;
+	}
 	if ((rc = loci_writer_begin_article(u->w, &u->error_msg)) != LOCI_OK) {
 		free(ps);
 		return rc;
@@ -220,6 +226,7 @@ store_article(updater *u, const char *path, const struct stat *st, const article
 		loci_passage_doc d = {
 			.path = path,
 			.title = a->title,
+			.meta = &a->meta,
 			.ordinal = ps[i].ordinal,
 			.line = ps[i].line,
 			.start = ps[i].start,
@@ -302,6 +309,10 @@ updater_file(void *ctx, const char *path, const struct stat *st)
 	if (a.was_cp1252) {
 		clear_progress(u);
 		warn(path, "not valid UTF-8, read as Windows-1252");
+	}
+	if (a.meta_problem) {
+		clear_progress(u);
+		warn(path, a.meta_problem);
 	}
 	u->counts.bytes += a.len;
 

@@ -47,6 +47,17 @@ json_cstring(FILE *f, const char *s)
 	json_string(f, s, strlen(s));
 }
 
+/* Front-matter fields are null when the article does not have them. */
+static void
+json_field_or_null(FILE *f, const char *name, const char *value)
+{
+	fprintf(f, ", \"%s\": ", name);
+	if (*value)
+		json_cstring(f, value);
+	else
+		fputs("null", f);
+}
+
 static void
 json_begin(printer *p, const char *query, const char *parsed, unsigned long total)
 {
@@ -72,7 +83,20 @@ json_hit(printer *p, unsigned rank, const loci_hit *h, const span *spans, size_t
 	json_cstring(p->out, h->title);
 	fprintf(p->out, ", \"passage\": %u, \"line\": %u, \"text\": ", h->ordinal, h->line);
 	json_string(p->out, h->text, h->text_len);
-	fputc('}', p->out);
+	json_field_or_null(p->out, "date", h->date);
+	json_field_or_null(p->out, "source", h->source);
+	json_field_or_null(p->out, "url", h->url);
+	json_field_or_null(p->out, "author", h->author);
+	fputs(", \"tags\": [", p->out);
+	for (const char *t = h->tags; *t;) {
+		const char *nl = strchr(t, '\n');
+		size_t n = nl ? (size_t)(nl - t) : strlen(t);
+		if (t != h->tags)
+			fputs(", ", p->out);
+		json_string(p->out, t, n);
+		t += n + (nl != NULL);
+	}
+	fputs("]}", p->out);
 	if (p->ndjson)
 		fputc('\n', p->out);
 }

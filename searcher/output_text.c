@@ -135,6 +135,17 @@ text_hit(printer *p, unsigned rank, const loci_hit *h, const span *spans, size_t
 	loci_fputs_escaped(p->out, h->title, strlen(h->title));
 	color(p, C_RESET);
 	fputc(' ', p->out);
+	if (*h->date || *h->source) {
+		/* Where and when, for citing: "[Reuters, 2024-03-25]". */
+		color(p, C_DIM);
+		fputc('[', p->out);
+		loci_fputs_escaped(p->out, h->source, strlen(h->source));
+		if (*h->date && *h->source)
+			fputs(", ", p->out);
+		loci_fputs_escaped(p->out, h->date, strlen(h->date));
+		fputs("] ", p->out);
+		color(p, C_RESET);
+	}
 	color(p, C_DIM);
 	fprintf(p->out, "(%.2f)", h->score);
 	color(p, C_RESET);

@@ -156,7 +156,9 @@ class Corpus(unittest.TestCase):
         self.assertGreaterEqual(doc["total"], len(doc["hits"]))
         self.assertEqual(len(doc["hits"]), 5)
         for i, h in enumerate(doc["hits"], 1):
-            self.assertEqual(list(h), ["rank", "score", "path", "title", "passage", "line", "text"])
+            self.assertEqual(list(h), ["rank", "score", "path", "title", "passage", "line", "text",
+                                       "date", "source", "url", "author", "tags"])
+            self.assertEqual((h["date"], h["source"], h["tags"]), (None, None, []))
             self.assertEqual(h["rank"], i)
             self.assertIsInstance(h["score"], float)
             self.assertTrue(h["path"].startswith(CORPUS))
@@ -361,6 +363,43 @@ class Articles(unittest.TestCase):
             self.assertIn(b"evil\\x1B[31mname.txt", stripped)
         r, doc = self.search("malware")
         self.assertTrue(any("\x1b]52" in h["text"] for h in doc["hits"]))
+
+    def test_front_matter(self):
+        self.write("a.md", b"""---
+title: "Crocus: what we know"
+date: 2024-03-25T10:30:00+03:00
+source: Reuters
+url: https://example.org/a?x=1
+author: Jane Doe
+tags: [Russia, "ISKP"]
+---
+Gunmen opened fire in the concert hall.
+""")
+        self.write("b.txt", b"---\ntags: one, two ,three\n---\nGunmen again.\n")
+        self.write("bad.txt", b"---\ntitle: [unclosed\n---\nGunmen in a bad file.\n")
+        self.write("baddate.txt", b"---\ndate: March 2024\n---\nGunmen undated.\n")
+        self.write("rule.txt", b"---\nNo closing fence: gunmen in plain text.\n")
+        r = self.index(self.src)
+        err = r.stderr.decode()
+        self.assertEqual(r.returncode, 0, err)
+        self.assertIn("bad.txt': front matter is not valid YAML: line 2:", err)
+        self.assertIn("baddate.txt': date 'March 2024' is not an ISO 8601 date", err)
+        r, doc = self.search("-n", "10", "gunmen")
+        hits = {os.path.basename(h["path"]): h for h in doc["hits"]}
+        self.assertEqual(len(hits), 5)
+        a = hits["a.md"]
+        self.assertEqual((a["title"], a["date"], a["source"], a["url"], a["author"], a["tags"], a["line"]),
+                         ("Crocus: what we know", "2024-03-25T10:30:00+03:00", "Reuters",
+                          "https://example.org/a?x=1", "Jane Doe", ["Russia", "ISKP"], 9))
+        self.assertEqual(hits["b.txt"]["tags"], ["one", "two", "three"])
+        self.assertEqual(hits["b.txt"]["title"], "Gunmen again.")
+        self.assertEqual(hits["bad.txt"]["text"], "Gunmen in a bad file.")
+        self.assertIsNone(hits["baddate.txt"]["date"])
+        self.assertEqual(hits["rule.txt"]["line"], 1)
+        # The front matter itself is not searchable text.
+        self.assertEqual(self.search("reuters")[0].returncode, 1)
+        out = run(SEARCH, "--db", self.db, "--color", "never", "concert").stdout.decode()
+        self.assertIn("Crocus: what we know [Reuters, 2024-03-25T10:30:00+03:00]", out)
 
     def test_language_is_recorded_in_the_index(self):
         self.write("fr.txt", "Les chevaux du village\n".encode())
