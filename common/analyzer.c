@@ -12,12 +12,13 @@
 #include "encoding.h"
 
 /* A part is a number with inner separators ("1,500", "1.3") or a run of
- * letters, digits and combining marks with inner apostrophes ("Russia’s");
+ * letters, digits and combining marks with inner apostrophes ("Russia’s")
+ * and soft hyphens (U+00AD, invisible, left by web pages in long words);
  * a token is parts joined by hyphens.  Numbers come first so that "1,500"
  * is not cut at the comma. */
 #define PART "(?:\\p{N}+(?:[.,]\\p{N}+)+" \
-	     "|[\\p{L}\\p{N}][\\p{L}\\p{N}\\p{M}]*" \
-	     "(?:['\\x{2019}][\\p{L}\\p{N}][\\p{L}\\p{N}\\p{M}]*)*)"
+	     "|[\\p{L}\\p{N}][\\p{L}\\p{N}\\p{M}\\x{AD}]*" \
+	     "(?:['\\x{2019}][\\p{L}\\p{N}][\\p{L}\\p{N}\\p{M}\\x{AD}]*)*)"
 #define HYPHEN "[-\\x{2010}\\x{2011}]"
 #define TOKEN_PATTERN PART "(?:" HYPHEN PART ")*"
 
@@ -124,6 +125,43 @@ loci_analyzer_languages(void)
 	return sb_stemmer_list();
 }
 
+/* Combining marks that are accents: removed so that "Guantánamo" is
+ * found by "guantanamo".  Marks that are letters' parts (Indic vowel
+ * signs, viramas) are kept. */
+static bool
+is_diacritic(utf8proc_int32_t c)
+{
+	return (c >= 0x0300 && c <= 0x036F) ||	/* combining diacritical marks */
+	       (c >= 0x0591 && c <= 0x05C7) ||	/* Hebrew points and accents */
+	       (c >= 0x064B && c <= 0x065F) || c == 0x0670 ||	/* Arabic harakat */
+	       (c >= 0x1AB0 && c <= 0x1AFF) || (c >= 0x1DC0 && c <= 0x1DFF) ||
+	       (c >= 0x20D0 && c <= 0x20FF) || (c >= 0xFE20 && c <= 0xFE2F);
+}
+
+/* Decomposes s into a new array of code points (NFKD with case folding
+ * and default ignorables removed); returns its length or a utf8proc error. */
+static utf8proc_ssize_t
+decompose(const char *s, size_t len, utf8proc_int32_t **out)
+{
+	const int opts = UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE |
+			 UTF8PROC_CASEFOLD | UTF8PROC_IGNORE;
+	utf8proc_ssize_t n = utf8proc_decompose((const utf8proc_uint8_t *)s,
+						(utf8proc_ssize_t)len, NULL, 0, opts);
+	*out = NULL;
+	if (n < 0)
+		return n;
+	/* reencode writes up to 4 bytes per code point into the same buffer. */
+	*out = malloc(((size_t)n + 1) * sizeof **out);
+	if (!*out)
+		return UTF8PROC_ERROR_NOMEM;
+	n = utf8proc_decompose((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, *out, n, opts);
+	if (n < 0) {
+		free(*out);
+		*out = NULL;
+	}
+	return n;
+}
+
 /* Normalises s[0..len) (valid UTF-8) into an->buf: NFKC, full case
  * folding, diacritics removed, and the typographic apostrophe made ASCII
  * so that "Russia’s" and "Russia's" are one term. */
@@ -151,15 +189,25 @@ normalize(loci_analyzer *an, const char *s, size_t len, size_t *out_len)
 		return LOCI_OK;
 	}
 
-	utf8proc_uint8_t *mapped = NULL;
-	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len,
-					  &mapped,
-					  UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
-					  UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
-	if (n < 0) {
-		free(mapped);
+	/* Decompose (compatibility forms too), fold case, drop default
+	 * ignorables such as the soft hyphen; then remove the diacritics and
+	 * compose again.  utf8proc's STRIPMARK would remove every combining
+	 * mark, Indic vowel signs included, and merge different words. */
+	utf8proc_int32_t *cps = NULL;
+	utf8proc_ssize_t n = decompose(s, len, &cps);
+	if (n < 0)
 		return n == UTF8PROC_ERROR_NOMEM ? LOCI_ERR_NOMEM : LOCI_ERR_UTF8;
+	utf8proc_ssize_t kept = 0;
+	for (utf8proc_ssize_t i = 0; i < n; i++)
+		if (!is_diacritic(cps[i]))
+			cps[kept++] = cps[i];
+	n = utf8proc_reencode(cps, kept, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+	if (n < 0) {
+		free(cps);
+		return LOCI_ERR_UTF8;
 	}
+	/* utf8proc_reencode leaves UTF-8 in the code point buffer. */
+	utf8proc_uint8_t *mapped = (utf8proc_uint8_t *)cps;
 	if (!reserve(&an->buf, &an->buf_cap, (size_t)n + 1)) {
 		free(mapped);
 		return LOCI_ERR_NOMEM;

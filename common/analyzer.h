@@ -23,7 +23,7 @@ extern "C" {
 
 /* Bumped whenever the terms produced for the same text change: an index
  * written by another version must be rebuilt. */
-#define LOCI_ANALYZER_VERSION "1"
+#define LOCI_ANALYZER_VERSION "2"
 
 /* Terms longer than this (in bytes, after normalisation) are not indexed:
  * they are almost always junk (base64, URLs) and Xapian caps terms. */

@@ -88,9 +88,10 @@ status_from_exception(char **err)
 		set_err(err, e.get_msg());
 		return LOCI_ERR_NOT_FOUND;
 	} catch (const Xapian::DatabaseOpeningError &e) {
-		// An empty directory or a file where the index should be.
+		// Some of the index is there but not all of it (a missing
+		// table), or a file that is not a stub: damaged either way.
 		set_err(err, e.get_msg());
-		return LOCI_ERR_NOT_FOUND;
+		return LOCI_ERR_CORRUPT;
 	} catch (const Xapian::QueryParserError &e) {
 		set_err(err, e.get_msg());
 		return LOCI_ERR_QUERY_SYNTAX;
@@ -98,13 +99,16 @@ status_from_exception(char **err)
 		set_err(err, e.get_msg());
 		return LOCI_ERR_QUERY_SYNTAX;
 	} catch (const Xapian::DatabaseError &e) {
-		// What is left of DatabaseError is I/O: a failed read, write,
-		// fsync or rename, with errno in the error string.
+		// A failed system call (read, write, fsync, rename) carries
+		// errno: I/O.  Without one, Xapian read something it could not
+		// make sense of, such as a truncated table: damage.
 		std::string msg = e.get_msg();
-		if (e.get_error_string())
-			msg += std::string(" (") + e.get_error_string() + ")";
+		if (e.get_error_string()) {
+			set_err(err, msg + " (" + e.get_error_string() + ")");
+			return LOCI_ERR_IO;
+		}
 		set_err(err, msg);
-		return LOCI_ERR_IO;
+		return LOCI_ERR_CORRUPT;
 	} catch (const Xapian::Error &e) {
 		set_err(err, e.get_description());
 		return LOCI_ERR_XAPIAN;
@@ -182,11 +186,14 @@ decode_article(const std::string &v, loci_article_info *info, std::string *path)
 {
 	int used = 0;
 	char hash[17] = "";
-	if (sscanf(v.c_str(), "%llu %lld %16s %u %n", &info->size, &info->mtime_ns, hash,
-		   &info->passages, &used) < 4 || used == 0)
+	// "%n" right after the last number: exactly one space follows, and
+	// the path after it may itself start with white space.
+	if (sscanf(v.c_str(), "%llu %lld %16s %u%n", &info->size, &info->mtime_ns, hash,
+		   &info->passages, &used) < 4 || used == 0 || (size_t)used >= v.size() ||
+	    v[(size_t)used] != ' ')
 		return false;
 	memcpy(info->hash, hash, sizeof hash);
-	*path = v.substr((size_t)used);
+	*path = v.substr((size_t)used + 1);
 	return true;
 }
 
@@ -204,6 +211,15 @@ list_articles(DB &db, loci_article_fn fn, void *ctx)
 			break;
 	}
 	return LOCI_OK;
+}
+
+// Everything a writer changes between two commits is one Xapian
+// transaction: Xapian then never commits on its own (its flush threshold
+// would cut an article in two), and closing without a commit drops it all.
+void
+begin_changes(Xapian::WritableDatabase &db)
+{
+	db.begin_transaction(false);
 }
 
 } // namespace
@@ -240,7 +256,14 @@ loci_writer_open(const char *path, bool empty, loci_writer **out, char **err)
 	*out = nullptr;
 	try {
 		int flags = empty ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN;
-		*out = new loci_writer{ Xapian::WritableDatabase(path, flags) };
+		loci_writer *w = new loci_writer{ Xapian::WritableDatabase(path, flags) };
+		try {
+			begin_changes(w->db);
+		} catch (...) {
+			delete w;
+			throw;
+		}
+		*out = w;
 		return LOCI_OK;
 	} catch (...) {
 		return status_from_exception(err);
@@ -253,8 +276,11 @@ loci_writer_close(loci_writer *w)
 	if (!w)
 		return;
 	try {
-		// close() discards uncommitted changes instead of letting the
-		// destructor commit them behind our back.
+		// Xapian's close() commits what is pending: drop it first.
+		w->db.cancel_transaction();
+	} catch (...) {
+	}
+	try {
 		w->db.close();
 	} catch (...) {
 	}
@@ -281,38 +307,6 @@ loci_writer_set_meta(loci_writer *w, const char *key, const char *value, char **
 		return LOCI_OK;
 	} catch (...) {
 		return status_from_exception(err);
-	}
-}
-
-loci_status
-loci_writer_begin_article(loci_writer *w, char **err)
-{
-	try {
-		w->db.begin_transaction(false);
-		return LOCI_OK;
-	} catch (...) {
-		return status_from_exception(err);
-	}
-}
-
-loci_status
-loci_writer_end_article(loci_writer *w, char **err)
-{
-	try {
-		w->db.commit_transaction();
-		return LOCI_OK;
-	} catch (...) {
-		return status_from_exception(err);
-	}
-}
-
-void
-loci_writer_abort_article(loci_writer *w)
-{
-	try {
-		w->db.cancel_transaction();
-	} catch (...) {
-		// No transaction was open: nothing to drop.
 	}
 }
 
@@ -379,7 +373,9 @@ loci_status
 loci_writer_commit(loci_writer *w, char **err)
 {
 	try {
+		w->db.commit_transaction();
 		w->db.commit();
+		begin_changes(w->db);
 		return LOCI_OK;
 	} catch (...) {
 		return status_from_exception(err);

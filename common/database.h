@@ -50,25 +50,20 @@ typedef struct {
 } loci_passage_doc;
 
 /* Opens the index at path for writing, creating it if missing (its parent
- * directory must exist).  With empty, the index starts empty; its old
- * content is replaced only at the first commit.  LOCI_ERR_LOCKED if
- * another writer has it. */
+ * directory must exist).  With empty, the index is emptied at once, so
+ * readers see it empty: to keep them served, build in a new directory and
+ * swap it in (loci_exchange_dirs).  Nothing the writer changes is visible
+ * or durable before loci_writer_commit(); Xapian never commits on its own.
+ * LOCI_ERR_LOCKED if another writer has it. */
 loci_status loci_writer_open(const char *path, bool empty, loci_writer **out, char **err);
 
-/* Closes without committing: changes since the last commit are lost. */
+/* Closes without committing: changes since the last commit are dropped. */
 void loci_writer_close(loci_writer *w);
 
 /* *value is a new string ("" when the key is unset), owned by the caller. */
 loci_status loci_writer_get_meta(loci_writer *w, const char *key, char **value, char **err);
 loci_status loci_writer_set_meta(loci_writer *w, const char *key, const char *value,
 				 char **err);
-
-/* Brackets the changes to one article, so that no commit (ours or one
- * Xapian makes on its own when its buffer fills) holds half an article.
- * loci_writer_abort_article() drops the changes since the begin. */
-loci_status loci_writer_begin_article(loci_writer *w, char **err);
-loci_status loci_writer_end_article(loci_writer *w, char **err);
-void loci_writer_abort_article(loci_writer *w);
 
 /* Removes every passage of the article stored under path. */
 loci_status loci_writer_delete_article(loci_writer *w, const char *path, char **err);

@@ -117,6 +117,19 @@ is_abbreviation(const char *s, size_t word_start, size_t dot)
 		"approx", "Inc", "Ltd", "Co", "Jan", "Feb", "Mar", "Apr", "Aug",
 		"Sept", "Sep", "Oct", "Nov", "Dec", NULL
 	};
+	/* Opening brackets and quotes are not part of the word: "(Dr." */
+	for (;;) {
+		char c = s[word_start];
+		if (word_start < dot && (c == '(' || c == '[' || c == '"' || c == '\''))
+			word_start++;
+		else if (word_start + 3 <= dot && (unsigned char)c == 0xE2 &&
+			 (unsigned char)s[word_start + 1] == 0x80 &&
+			 ((unsigned char)s[word_start + 2] == 0x9C ||
+			  (unsigned char)s[word_start + 2] == 0x98))
+			word_start += 3;	/* “ or ‘ */
+		else
+			break;
+	}
 	size_t n = dot - word_start;
 
 	/* Initials and dotted acronyms: "J.", "U.S." */

@@ -477,7 +477,7 @@ run(const options *opts, const char *db_path, int argc, char **argv)
 	if (!walk_rc && o.files_from && walk_files_from(&o, &cb) < 0)
 		rc = EXIT_SKIPPED;
 	if ((st = updater_error(u, &umsg)) != LOCI_OK) {
-		/* What was committed stays; the article in hand is dropped. */
+		/* What was committed stays; changes since are dropped. */
 		rc = index_error(db_path, st, umsg);
 		goto out;
 	}

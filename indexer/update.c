@@ -217,10 +217,8 @@ store_article(updater *u, const char *path, const struct stat *st, const article
 		ps[i].end += body;
 		ps[i].line += a->meta.body_line - 1;
 	}
-	if ((rc = loci_writer_begin_article(u->w, &u->error_msg)) != LOCI_OK) {
-		free(ps);
-		return rc;
-	}
+	/* No commit falls inside these changes (the writer commits only
+	 * when asked), so readers and a kill see the article whole or not. */
 	rc = loci_writer_delete_article(u->w, path, &u->error_msg);
 	for (size_t i = 0; rc == LOCI_OK && i < n; i++) {
 		loci_passage_doc d = {
@@ -245,10 +243,6 @@ store_article(updater *u, const char *path, const struct stat *st, const article
 		memcpy(info.hash, a->hash, sizeof info.hash);
 		rc = loci_writer_set_article(u->w, path, &info, &u->error_msg);
 	}
-	if (rc == LOCI_OK)
-		rc = loci_writer_end_article(u->w, &u->error_msg);
-	else
-		loci_writer_abort_article(u->w);
 	free(ps);
 	*n_out = (unsigned)n;
 	return rc;
