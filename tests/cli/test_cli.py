@@ -14,9 +14,14 @@ import unittest
 INDEX = os.environ["LOCI_INDEX"]
 SEARCH = os.environ["LOCI_SEARCH"]
 CORPUS = os.environ["LOCI_CORPUS"]
+# A command put in front of loci-index and loci-search: `meson test
+# --setup valgrind` runs every command of these tests under memcheck.
+WRAPPER = os.environ.get("LOCI_WRAPPER", "").split()
 
 
 def run(*args, env=None):
+    if args and args[0] in (INDEX, SEARCH):
+        args = tuple(WRAPPER) + args
     e = dict(os.environ)
     e.pop("LOCI_DB", None)
     e.pop("NO_COLOR", None)
