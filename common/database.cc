@@ -1,4 +1,5 @@
-// The only C++ file of loci: Xapian behind a C interface.  Every entry
+// The only C++ file of loci: Xapian behind a C interface.  The functions
+// of database.h get C linkage from their declarations there.  Every entry
 // point catches everything and turns it into a loci_status through
 // status_from_exception(), so no exception crosses into C.
 
@@ -7,7 +8,9 @@
 #include <xapian.h>
 
 #include <cstdlib>
+#include <algorithm>
 #include <cstring>
+#include <memory>
 #include <new>
 #include <string>
 #include <vector>
@@ -239,6 +242,7 @@ struct loci_query {
 
 struct Hit {
 	double score;
+	unsigned long more;
 	std::string path, title, text, date, source, url, author, tags;
 	unsigned ordinal, line;
 };
@@ -247,8 +251,6 @@ struct loci_results {
 	std::vector<Hit> hits;
 	unsigned long total;
 };
-
-extern "C" {
 
 loci_status
 loci_writer_open(const char *path, bool empty, loci_writer **out, char **err)
@@ -597,45 +599,16 @@ loci_query_terms(const loci_query *q, loci_query_term_fn fn, void *ctx)
 	}
 }
 
+// Runs fn, reopening the database and running it again when a writer
+// has committed twice since we opened it (our revision is gone).
+template <class Fn>
 loci_status
-loci_db_search(loci_db *db, const loci_query *q, unsigned offset, unsigned limit,
-	       loci_results **out, char **err)
+with_reopen(loci_db *db, char **err, Fn fn)
 {
-	*out = nullptr;
 	for (int attempt = 0;; attempt++) {
 		try {
-			Xapian::Enquire enquire(db->db);
-			enquire.set_query(q->query);
-			enquire.set_weighting_scheme(Xapian::BM25Weight());
-			Xapian::MSet mset = enquire.get_mset(offset, limit);
-			loci_results *r = new loci_results;
-			r->total = mset.get_matches_estimated();
-			try {
-				for (Xapian::MSetIterator m = mset.begin(); m != mset.end(); ++m) {
-					Xapian::Document doc = m.get_document();
-					Hit h;
-					h.score = m.get_weight();
-					h.path = doc.get_value(VALUE_PATH);
-					h.title = doc.get_value(VALUE_TITLE);
-					h.date = doc.get_value(VALUE_DATE_SHOWN);
-					h.source = doc.get_value(VALUE_SOURCE);
-					h.url = doc.get_value(VALUE_URL);
-					h.author = doc.get_value(VALUE_AUTHOR);
-					h.tags = doc.get_value(VALUE_TAGS);
-					h.text = doc.get_data();
-					h.ordinal = (unsigned)strtoul(doc.get_value(VALUE_ORDINAL).c_str(), nullptr, 10);
-					h.line = (unsigned)strtoul(doc.get_value(VALUE_LINE).c_str(), nullptr, 10);
-					r->hits.push_back(std::move(h));
-				}
-			} catch (...) {
-				delete r;
-				throw;
-			}
-			*out = r;
-			return LOCI_OK;
+			return fn();
 		} catch (const Xapian::DatabaseModifiedError &) {
-			// A writer committed twice since we opened: our revision
-			// is gone, so move to the newest and run the search again.
 			if (attempt == MAX_REOPEN)
 				return status_from_exception(err);
 			try {
@@ -647,6 +620,187 @@ loci_db_search(loci_db *db, const loci_query *q, unsigned offset, unsigned limit
 			return status_from_exception(err);
 		}
 	}
+}
+
+static Hit
+make_hit(const Xapian::Document &doc, double score, unsigned long more)
+{
+	Hit h;
+	h.score = score;
+	h.more = more;
+	h.path = doc.get_value(VALUE_PATH);
+	h.title = doc.get_value(VALUE_TITLE);
+	h.date = doc.get_value(VALUE_DATE_SHOWN);
+	h.source = doc.get_value(VALUE_SOURCE);
+	h.url = doc.get_value(VALUE_URL);
+	h.author = doc.get_value(VALUE_AUTHOR);
+	h.tags = doc.get_value(VALUE_TAGS);
+	h.text = doc.get_data();
+	h.ordinal = (unsigned)strtoul(doc.get_value(VALUE_ORDINAL).c_str(), nullptr, 10);
+	h.line = (unsigned)strtoul(doc.get_value(VALUE_LINE).c_str(), nullptr, 10);
+	return h;
+}
+
+loci_status
+loci_db_search(loci_db *db, const loci_query *q, const loci_search_options *o,
+	       loci_results **out, char **err)
+{
+	*out = nullptr;
+	return with_reopen(db, err, [&]() {
+		Xapian::Enquire enquire(db->db);
+		enquire.set_query(q->query);
+		enquire.set_weighting_scheme(Xapian::BM25Weight());
+		if (o->per_article)
+			enquire.set_collapse_key(VALUE_ARTICLE, o->per_article);
+		if (o->sort != LOCI_SORT_RELEVANCE) {
+			// Ties (and undated passages, whose value is empty) keep
+			// relevance order.
+			enquire.set_sort_by_value_then_relevance(VALUE_DATE,
+								 o->sort == LOCI_SORT_DATE_DESC);
+		}
+		Xapian::MSet mset = enquire.get_mset(o->offset, o->limit, o->limit ? 0 : 1);
+		std::unique_ptr<loci_results> r(new loci_results);
+		r->total = mset.get_matches_estimated();
+		for (Xapian::MSetIterator m = mset.begin(); m != mset.end(); ++m)
+			r->hits.push_back(make_hit(m.get_document(), m.get_weight(),
+						   m.get_collapse_count()));
+		*out = r.release();
+		return LOCI_OK;
+	});
+}
+
+static std::string
+passage_term(const char *path, unsigned ordinal)
+{
+	return PREFIX_PASSAGE + article_key(path) + "#" + std::to_string(ordinal);
+}
+
+loci_status
+loci_db_get_passage(loci_db *db, const char *path, unsigned ordinal, loci_results **out,
+		    char **err)
+{
+	*out = nullptr;
+	return with_reopen(db, err, [&]() {
+		std::unique_ptr<loci_results> r(new loci_results);
+		std::string term = passage_term(path, ordinal);
+		Xapian::PostingIterator p = db->db.postlist_begin(term);
+		if (p != db->db.postlist_end(term))
+			r->hits.push_back(make_hit(db->db.get_document(*p), 0, 0));
+		r->total = r->hits.size();
+		*out = r.release();
+		return LOCI_OK;
+	});
+}
+
+// Only words worth telling passages apart: no id terms, no stems of a
+// single letter or of numbers.
+class LikeDecider : public Xapian::ExpandDecider {
+public:
+	bool operator()(const std::string &term) const override {
+		if (term.compare(0, sizeof PREFIX_STEM - 1, PREFIX_STEM) != 0)
+			return false;
+		return term.size() > 2 && !(term[1] >= '0' && term[1] <= '9');
+	}
+};
+
+loci_status
+loci_db_like_query(loci_db *db, loci_analyzer *an, const char *path, unsigned ordinal,
+		   loci_query **out, char **err)
+{
+	(void)an;
+	*out = nullptr;
+	return with_reopen(db, err, [&]() {
+		std::string id = passage_term(path, ordinal);
+		Xapian::PostingIterator p = db->db.postlist_begin(id);
+		if (p == db->db.postlist_end(id)) {
+			set_err(err, "no passage " + std::string(path) + "#" + std::to_string(ordinal) +
+				" in the index");
+			return LOCI_ERR_INVALID;
+		}
+		Xapian::RSet rset;
+		rset.add_document(*p);
+		Xapian::Enquire enquire(db->db);
+		LikeDecider decider;
+		// 25 terms: enough to describe a paragraph, few enough to stay
+		// on its topic.
+		Xapian::ESet eset = enquire.get_eset(25, rset, &decider);
+		std::vector<Xapian::Query> terms;
+		for (Xapian::ESetIterator t = eset.begin(); t != eset.end(); ++t)
+			terms.emplace_back(*t);
+		Xapian::Query like(Xapian::Query::OP_OR, terms.begin(), terms.end());
+		Xapian::Query q(Xapian::Query::OP_AND_NOT, like, Xapian::Query(id));
+		*out = new loci_query{ q, q.get_description() };
+		return LOCI_OK;
+	});
+}
+
+loci_status
+loci_db_term_frequency(loci_db *db, const char *term, unsigned long *freq, char **err)
+{
+	return with_reopen(db, err, [&]() {
+		*freq = db->db.get_termfreq(term);
+		return LOCI_OK;
+	});
+}
+
+// Edit distance with a ceiling: returns limit + 1 as soon as it is
+// certain to exceed limit.
+static size_t
+edit_distance(const std::string &a, const std::string &b, size_t limit)
+{
+	size_t n = a.size(), m = b.size();
+	if ((n > m ? n - m : m - n) > limit)
+		return limit + 1;
+	std::vector<size_t> prev(m + 1), cur(m + 1);
+	for (size_t j = 0; j <= m; j++)
+		prev[j] = j;
+	for (size_t i = 1; i <= n; i++) {
+		cur[0] = i;
+		size_t best = cur[0];
+		for (size_t j = 1; j <= m; j++) {
+			size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			cur[j] = std::min({ prev[j] + 1, cur[j - 1] + 1, sub });
+			best = std::min(best, cur[j]);
+		}
+		if (best > limit)
+			return limit + 1;
+		std::swap(prev, cur);
+	}
+	return prev[m];
+}
+
+loci_status
+loci_db_suggest(loci_db *db, const char *term, char **out, char **err)
+{
+	*out = nullptr;
+	return with_reopen(db, err, [&]() {
+		std::string t(term);
+		size_t limit = t.size() < 7 ? 1 : 2;
+		if (t.size() < 4 || (t[0] >= '0' && t[0] <= '9'))
+			return LOCI_OK;	// too short to guess at, or a number
+		// Misspellings rarely get the first letter wrong; scanning
+		// only the terms that share it keeps this fast.
+		std::string prefix = t.substr(0, 1);
+		std::string best;
+		size_t best_dist = limit + 1;
+		Xapian::doccount best_freq = 0;
+		for (Xapian::TermIterator i = db->db.allterms_begin(prefix);
+		     i != db->db.allterms_end(prefix); ++i) {
+			const std::string &cand = *i;
+			size_t d = edit_distance(t, cand, limit);
+			if (d == 0 || d > limit || d > best_dist)
+				continue;
+			Xapian::doccount f = i.get_termfreq();
+			if (d < best_dist || f > best_freq) {
+				best = cand;
+				best_dist = d;
+				best_freq = f;
+			}
+		}
+		if (!best.empty() && !(*out = strdup(best.c_str())))
+			return LOCI_ERR_NOMEM;
+		return LOCI_OK;
+	});
 }
 
 size_t
@@ -677,6 +831,7 @@ loci_results_get(const loci_results *r, size_t i, loci_hit *hit)
 	hit->line = h.line;
 	hit->text = h.text.c_str();
 	hit->text_len = h.text.size();
+	hit->more = h.more;
 }
 
 void
@@ -685,4 +840,3 @@ loci_results_free(loci_results *r)
 	delete r;
 }
 
-} // extern "C"

@@ -135,10 +135,43 @@ const char *loci_query_describe(const loci_query *q);
 typedef void (*loci_query_term_fn)(void *ctx, const char *term, size_t len, bool stemmed);
 loci_status loci_query_terms(const loci_query *q, loci_query_term_fn fn, void *ctx);
 
-/* Runs q, best first (BM25), returning up to limit hits after skipping
- * offset.  Reopens and retries if the index changes under the reader. */
-loci_status loci_db_search(loci_db *db, const loci_query *q, unsigned offset, unsigned limit,
+typedef enum {
+	LOCI_SORT_RELEVANCE,
+	LOCI_SORT_DATE,		/* oldest first; undated last */
+	LOCI_SORT_DATE_DESC	/* newest first */
+} loci_sort;
+
+typedef struct {
+	unsigned offset;	/* hits to skip */
+	unsigned limit;		/* hits to return at most */
+	unsigned per_article;	/* at most this many passages of one article; 0 = all */
+	loci_sort sort;
+} loci_search_options;
+
+/* Runs q, returning hits best first (BM25) or in date order.  Reopens and
+ * retries if the index changes under the reader. */
+loci_status loci_db_search(loci_db *db, const loci_query *q, const loci_search_options *o,
 			   loci_results **out, char **err);
+
+/* The passage ordinal of article path, as one result (count 0 if there is
+ * no such passage).  For context around a hit and for references. */
+loci_status loci_db_get_passage(loci_db *db, const char *path, unsigned ordinal,
+				loci_results **out, char **err);
+
+/* A query for the passages most like passage ordinal of path: the terms
+ * that best tell it apart (Xapian's expand set over it), the passage
+ * itself excluded.  LOCI_ERR_INVALID if there is no such passage. */
+loci_status loci_db_like_query(loci_db *db, loci_analyzer *an, const char *path,
+			       unsigned ordinal, loci_query **out, char **err);
+
+/* Number of passages holding the plain term (0 if none). */
+loci_status loci_db_term_frequency(loci_db *db, const char *term, unsigned long *freq,
+				   char **err);
+
+/* The indexed plain term closest to term by edit distance (at most 1 for
+ * words under 7 bytes, 2 otherwise) that shares its first letter, the most
+ * frequent on ties; *out is new, or NULL if there is none. */
+loci_status loci_db_suggest(loci_db *db, const char *term, char **out, char **err);
 
 typedef struct {
 	double score;
@@ -153,6 +186,8 @@ typedef struct {
 	unsigned line;
 	const char *text;	/* the passage, valid UTF-8 */
 	size_t text_len;
+	unsigned long more;	/* further matching passages of the article left
+				 * out by per_article (a lower bound) */
 } loci_hit;
 
 size_t loci_results_count(const loci_results *r);

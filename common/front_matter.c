@@ -1,6 +1,7 @@
 #include "front_matter.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,7 +52,10 @@ loci_date_sortable(const char *s)
 		return NULL;
 	if (n == 7)
 		goto done;
-	if (s[7] != '-' || n < 10 || (d = digits(s + 8, 2)) < 1 || d > 31)
+	static const int days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (s[7] != '-' || n < 10 || (d = digits(s + 8, 2)) < 1 || d > days[m - 1] ||
+	    (m == 2 && d == 29 && !leap))
 		return NULL;
 	if (n == 10)
 		goto done;

@@ -44,7 +44,12 @@ index_info_print(const char *db_path, FILE *out)
 		st = loci_db_get_meta(db, LOCI_META_ANALYZER, &version, &msg);
 	if (st == LOCI_OK)
 		st = loci_db_get_meta(db, LOCI_META_UPDATED, &updated, &msg);
-	if (st != LOCI_OK) {
+	if (st == LOCI_OK && !*lang) {
+		fputs("loci-index: '", stderr);
+		loci_fputs_escaped(stderr, db_path, strlen(db_path));
+		fputs("' is not a loci index\n", stderr);
+		st = LOCI_ERR_INVALID;
+	} else if (st != LOCI_OK) {
 		fputs("loci-index: cannot read index '", stderr);
 		loci_fputs_escaped(stderr, db_path, strlen(db_path));
 		fprintf(stderr, "': %s%s%s\n", loci_status_to_string(st), msg ? ": " : "",
@@ -57,7 +62,7 @@ index_info_print(const char *db_path, FILE *out)
 			"size:      %.1f MB (%llu bytes)\nupdated:   %s\n"
 			"language:  %s\nanalyser:  %s\nrevision:  %llu\n",
 			s.articles, s.passages, s.terms, (double)bytes / 1e6, bytes,
-			*updated ? updated : "never", *lang ? lang : "(not a loci index)",
+			*updated ? updated : "never", lang,
 			*version ? version : "-", s.revision);
 	}
 	free(msg);

@@ -54,6 +54,15 @@ on_signal(int sig)
 	stop_signal = sig;
 }
 
+/* "loci-index: WHAT 'SUBJECT'REST", the subject escaped. */
+static void
+err_subject(const char *what, const char *subject, const char *rest)
+{
+	fprintf(stderr, "loci-index: %s '", what);
+	loci_fputs_escaped(stderr, subject, strlen(subject));
+	fprintf(stderr, "'%s\n", rest);
+}
+
 static int
 usage_error(const char *what, const char *arg)
 {
@@ -152,8 +161,9 @@ parse_options(int argc, char **argv, options *o)
 			o->update.max_size = (size_t)(v * (1 << 20));
 			break;
 		case 'C':
-			if (!parse_number(optarg, 1e9, &v) || v < 1)
-				return usage_error("--commit-every needs a number of articles, not", optarg);
+			if (!parse_number(optarg, 1e9, &v) || v < 1 || v != (double)(unsigned)v)
+				return usage_error("--commit-every needs a whole number of articles, not",
+						   optarg);
 			o->update.commit_articles = (unsigned)v;
 			break;
 		case 'B':
@@ -228,17 +238,24 @@ check_settings(loci_writer *w, const char *db_path, const options *o, char **lan
 		st = loci_writer_set_meta(w, LOCI_META_LANGUAGE, o->language, &msg);
 		if (st == LOCI_OK)
 			st = loci_writer_set_meta(w, LOCI_META_ANALYZER, LOCI_ANALYZER_VERSION, &msg);
+		/* At once: a run killed before its first commit must still
+		 * leave an index that searches (empty) rather than a bare
+		 * Xapian database. */
+		if (st == LOCI_OK)
+			st = loci_writer_commit(w, &msg);
 		if (st != LOCI_OK)
 			rc = index_error(db_path, st, msg);
 		else if (!(*language_out = strdup(o->language)))
 			rc = index_error(db_path, LOCI_ERR_NOMEM, NULL);
 	} else if (strcmp(version, LOCI_ANALYZER_VERSION) != 0) {
-		fprintf(stderr, "loci-index: index '%s' was built by another version of the "
-			"analyser (rebuild it with loci-index --rebuild)\n", db_path);
+		err_subject("index", db_path, " was built by another version of the analyser "
+			    "(rebuild it with loci-index --rebuild)");
 		rc = EXIT_INDEX;
 	} else if (o->language_given && strcmp(lang, o->language) != 0) {
-		fprintf(stderr, "loci-index: index '%s' is in language '%s', not '%s' "
-			"(use --rebuild to change it)\n", db_path, lang, o->language);
+		char rest[256];
+		snprintf(rest, sizeof rest, " is in language '%s', not '%s' (use --rebuild to "
+			 "change it)", lang, o->language);
+		err_subject("index", db_path, rest);
 		rc = EXIT_USAGE;
 	} else {
 		*language_out = lang;
@@ -294,8 +311,9 @@ walk_files_from(const options *o, const walk_callbacks *cb)
 	int stop = 0;
 
 	if (!f) {
-		fprintf(stderr, "loci-index: cannot read --files-from '%s': %s\n", o->files_from,
-			strerror(errno));
+		int e = errno;
+		err_subject("cannot read --files-from", o->files_from, "");
+		fprintf(stderr, "loci-index: %s\n", strerror(e));
 		return -1;
 	}
 	while (!stop && (n = getdelim(&line, &cap, o->null_sep ? '\0' : '\n', f)) > 0) {
@@ -307,8 +325,7 @@ walk_files_from(const options *o, const walk_callbacks *cb)
 		stop = walk_path(line, cb);
 	}
 	if (!stop && ferror(f)) {
-		fprintf(stderr, "loci-index: cannot read --files-from '%s': %s\n", o->files_from,
-			strerror(errno));
+		err_subject("cannot read --files-from", o->files_from, "");
 		stop = -1;
 	}
 	free(line);
@@ -433,8 +450,7 @@ run(const options *opts, const char *db_path, int argc, char **argv)
 		/* Left over by a rebuild that was killed: ours to remove, as we
 		 * hold the lock. */
 		if (loci_remove_tree(build_path) != LOCI_OK) {
-			fprintf(stderr, "loci-index: cannot remove '%s': %s\n", build_path,
-				strerror(errno));
+			err_subject("cannot remove", build_path, "");
 			rc = EXIT_INDEX;
 			goto out;
 		}
@@ -449,8 +465,8 @@ run(const options *opts, const char *db_path, int argc, char **argv)
 	if ((rc = check_settings(w, db_path, &o, &lang)) != 0)
 		goto out;
 	if (loci_analyzer_new(lang, &an) != LOCI_OK) {
-		fprintf(stderr, "loci-index: index '%s' names an unknown language '%s' "
-			"(rebuild it with loci-index --rebuild)\n", db_path, lang);
+		err_subject("index", db_path, " names an unknown language "
+			    "(rebuild it with loci-index --rebuild)");
 		rc = EXIT_INDEX;
 		goto out;
 	}
@@ -474,8 +490,10 @@ run(const options *opts, const char *db_path, int argc, char **argv)
 		if (!walk_rc && stat(argv[i], &sb) == 0 && S_ISDIR(sb.st_mode))
 			updater_remove_missing(u, argv[i]);
 	}
-	if (!walk_rc && o.files_from && walk_files_from(&o, &cb) < 0)
-		rc = EXIT_SKIPPED;
+	if (!walk_rc && o.files_from && walk_files_from(&o, &cb) < 0) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	if ((st = updater_error(u, &umsg)) != LOCI_OK) {
 		/* What was committed stays; changes since are dropped. */
 		rc = index_error(db_path, st, umsg);
@@ -505,8 +523,7 @@ run(const options *opts, const char *db_path, int argc, char **argv)
 		loci_writer_close(w);
 		w = NULL;
 		if (loci_exchange_dirs(build_path, db_path) != LOCI_OK) {
-			fprintf(stderr, "loci-index: cannot move the rebuilt index into place at "
-				"'%s': %s\n", db_path, strerror(errno));
+			err_subject("cannot move the rebuilt index into place at", db_path, "");
 			rc = EXIT_INDEX;
 			goto out;
 		}
@@ -566,8 +583,7 @@ main(int argc, char **argv)
 	}
 	loci_analyzer_free(probe);
 	if (loci_mkdir_p(db_path) != LOCI_OK) {
-		fprintf(stderr, "loci-index: cannot create index directory '%s': %s\n",
-			db_path, strerror(errno));
+		err_subject("cannot create index directory", db_path, "");
 		free(db_path);
 		return EXIT_INDEX;
 	}

@@ -355,6 +355,9 @@ typedef struct {
 static bool
 under(const char *path, const char *dir, size_t dir_len)
 {
+	/* "." is spelt away in the paths under it ("x.txt", not "./x.txt"). */
+	if (strcmp(dir, ".") == 0)
+		return path[0] != '/' && strncmp(path, "../", 3) != 0;
 	return strncmp(path, dir, dir_len) == 0 &&
 	       (path[dir_len] == '/' || (dir_len && dir[dir_len - 1] == '/'));
 }

@@ -16,6 +16,7 @@
 #include "paths.h"
 #include "printer.h"
 #include "query_rewrite.h"
+#include "suggest.h"
 
 enum {
 	EXIT_NO_HITS = 1,
@@ -23,21 +24,42 @@ enum {
 	EXIT_INDEX = 3,		/* index missing, unreadable or unusable */
 };
 
-static const char usage_text[] =
-	"usage: loci-search [-n N | --limit N] [--db DIR] [--format text|json|ndjson]\n"
-	"                   [--color auto|always|never] [--explain] QUERY...\n"
-	"       loci-search -h | --help | --version\n";
+#define MAX_CONTEXT 20
 
-typedef enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_NDJSON } output_format;
+static const char usage_text[] =
+	"usage: loci-search [-n N | --limit N] [--offset N] [--db DIR]\n"
+	"                   [--format text|json|ndjson|tsv|trec|vimgrep]\n"
+	"                   [--color auto|always|never] [--explain]\n"
+	"                   [--per-article N | --articles] [-C N | --context N]\n"
+	"                   [--sort relevance|date|-date]\n"
+	"                   (QUERY... | --like PATH#N | --queries FILE)\n"
+	"       loci-search -h | --help | --version\n";
 
 typedef struct {
 	const char *db;
 	unsigned limit;
+	bool limit_given;
+	unsigned offset;
+	unsigned per_article;
+	bool articles;
+	unsigned context;
+	loci_sort sort;
 	output_format format;
 	bool color;
 	bool explain;
+	const char *like;
+	const char *queries;
 	char *query;
 } options;
+
+typedef struct {
+	const options *o;
+	loci_db *db;
+	loci_analyzer *an;
+	printer p;
+	bool any_hits;
+	bool any_error;
+} session;
 
 /* One error line: "loci-search: WHAT 'SUBJECT': DETAIL", escaped. */
 static void
@@ -59,13 +81,7 @@ err_line(const char *what, const char *subject, const char *detail)
 static int
 usage_error(const char *what, const char *arg)
 {
-	fprintf(stderr, "loci-search: %s", what);
-	if (arg) {
-		fputs(" '", stderr);
-		loci_fputs_escaped(stderr, arg, strlen(arg));
-		fputc('\'', stderr);
-	}
-	fputc('\n', stderr);
+	err_line(what, arg, NULL);
 	fputs(usage_text, stderr);
 	return EXIT_USAGE;
 }
@@ -114,47 +130,93 @@ join_words(int argc, char **argv)
 	return q;
 }
 
+static bool
+parse_count(const char *s, unsigned max, unsigned *out)
+{
+	char *end;
+
+	errno = 0;
+	unsigned long v = strtoul(s, &end, 10);
+	if (errno || *end || end == s || s[0] == '-' || v > max)
+		return false;
+	*out = (unsigned)v;
+	return true;
+}
+
 /* Returns -1 to go on, or the exit code. */
 static int
 parse_options(int argc, char **argv, options *o)
 {
 	static const struct option long_opts[] = {
 		{ "limit", required_argument, NULL, 'n' },
+		{ "offset", required_argument, NULL, 'O' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "color", required_argument, NULL, 'c' },
 		{ "colour", required_argument, NULL, 'c' },
 		{ "explain", no_argument, NULL, 'e' },
+		{ "per-article", required_argument, NULL, 'P' },
+		{ "articles", no_argument, NULL, 'A' },
+		{ "context", required_argument, NULL, 'C' },
+		{ "sort", required_argument, NULL, 'S' },
+		{ "like", required_argument, NULL, 'L' },
+		{ "queries", required_argument, NULL, 'Q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const struct { const char *name; output_format f; } formats[] = {
+		{ "text", FORMAT_TEXT }, { "json", FORMAT_JSON }, { "ndjson", FORMAT_NDJSON },
+		{ "tsv", FORMAT_TSV }, { "trec", FORMAT_TREC }, { "vimgrep", FORMAT_VIMGREP },
+	};
 	const char *color_when = "auto";
+	bool found;
 	int opt;
 
-	*o = (options){ .limit = 10, .format = FORMAT_TEXT };
+	*o = (options){ .limit = 10, .per_article = 2, .format = FORMAT_TEXT };
 	/* "+": options end at the first word, so a query may start "-word". */
-	while ((opt = getopt_long(argc, argv, "+n:h", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+n:C:h", long_opts, NULL)) != -1) {
 		switch (opt) {
-		case 'n': {
-			char *end;
-			errno = 0;
-			unsigned long v = strtoul(optarg, &end, 10);
-			if (errno || *end || end == optarg || optarg[0] == '-' || v > 100000)
+		case 'n':
+			if (!parse_count(optarg, 100000, &o->limit))
 				return usage_error("--limit needs a number from 0 to 100000, not", optarg);
-			o->limit = (unsigned)v;
+			o->limit_given = true;
 			break;
-		}
+		case 'O':
+			if (!parse_count(optarg, 1000000, &o->offset))
+				return usage_error("--offset needs a number, not", optarg);
+			break;
+		case 'P':
+			if (!parse_count(optarg, 100000, &o->per_article))
+				return usage_error("--per-article needs a number (0 for all), not", optarg);
+			break;
+		case 'A': o->articles = true; break;
+		case 'C':
+			if (!parse_count(optarg, MAX_CONTEXT, &o->context))
+				return usage_error("--context needs a number from 0 to 20, not", optarg);
+			break;
+		case 'S':
+			if (strcmp(optarg, "relevance") == 0)
+				o->sort = LOCI_SORT_RELEVANCE;
+			else if (strcmp(optarg, "date") == 0)
+				o->sort = LOCI_SORT_DATE;
+			else if (strcmp(optarg, "-date") == 0)
+				o->sort = LOCI_SORT_DATE_DESC;
+			else
+				return usage_error("unknown --sort (relevance, date or -date)", optarg);
+			break;
 		case 'd': o->db = optarg; break;
 		case 'f':
-			if (strcmp(optarg, "text") == 0)
-				o->format = FORMAT_TEXT;
-			else if (strcmp(optarg, "json") == 0)
-				o->format = FORMAT_JSON;
-			else if (strcmp(optarg, "ndjson") == 0)
-				o->format = FORMAT_NDJSON;
-			else
-				return usage_error("unknown --format (text, json or ndjson)", optarg);
+			found = false;
+			for (size_t i = 0; i < sizeof formats / sizeof *formats; i++) {
+				if (strcmp(optarg, formats[i].name) == 0) {
+					o->format = formats[i].f;
+					found = true;
+				}
+			}
+			if (!found)
+				return usage_error("unknown --format (text, json, ndjson, tsv, trec "
+						   "or vimgrep)", optarg);
 			break;
 		case 'c':
 			if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
@@ -162,15 +224,28 @@ parse_options(int argc, char **argv, options *o)
 			color_when = optarg;
 			break;
 		case 'e': o->explain = true; break;
+		case 'L': o->like = optarg; break;
+		case 'Q': o->queries = optarg; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': printf("loci-search %s\n", LOCI_VERSION); return 0;
 		default: fputs(usage_text, stderr); return EXIT_USAGE;
 		}
 	}
-	if (optind == argc)
+	int sources = (optind < argc) + (o->like != NULL) + (o->queries != NULL);
+	if (sources == 0)
 		return usage_error("no query given", NULL);
+	if (sources > 1)
+		return usage_error("give query words, --like or --queries, not several of them", NULL);
+	/* Evaluation tools rank articles, and look deeper than a person. */
+	if (o->format == FORMAT_TREC) {
+		o->articles = true;
+		if (!o->limit_given)
+			o->limit = 1000;
+	}
+	if (o->articles)
+		o->per_article = 1;
 	o->color = want_color(color_when);
-	if (!(o->query = join_words(argc - optind, argv + optind))) {
+	if (optind < argc && !(o->query = join_words(argc - optind, argv + optind))) {
 		fputs("loci-search: out of memory\n", stderr);
 		return EXIT_INDEX;
 	}
@@ -216,90 +291,253 @@ open_index(const char *db_path, loci_db **db, loci_analyzer **an)
 	return rc;
 }
 
-static int
-run_query(const options *o, loci_db *db, loci_analyzer *an)
+/* Splits "path#N" into its parts; false if it is not a reference. */
+static bool
+parse_reference(const char *ref, char **path, unsigned *ordinal)
 {
-	loci_rewritten_query rq;
-	loci_query *q = NULL;
-	loci_results *res = NULL;
-	highlighter *hl = NULL;
-	printer p;
-	char *msg = NULL;
-	int rc = 0;
-	loci_status st = loci_query_rewrite(an, o->query, strlen(o->query), &rq);
+	const char *hash = strrchr(ref, '#');
 
-	if (st == LOCI_ERR_UTF8) {
-		fputs("loci-search: the query is not valid UTF-8\n", stderr);
-		return EXIT_USAGE;
-	}
-	if (st != LOCI_OK)
-		goto fail;
-	st = loci_db_parse_query(db, an, rq.text, &q, &msg);
-	if (st == LOCI_ERR_QUERY_SYNTAX) {
-		err_line("cannot parse query", o->query, msg);
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	if (st == LOCI_OK)
-		st = loci_db_search(db, q, 0, o->limit, &res, &msg);
-	if (st == LOCI_ERR_QUERY_SYNTAX) {
-		err_line("cannot run query", o->query, msg);
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	if (st == LOCI_OK)
-		st = highlighter_new(an, q, &rq, &hl);
-	if (st != LOCI_OK)
-		goto fail;
+	if (!hash || hash == ref || !parse_count(hash + 1, UINT_MAX, ordinal) || *ordinal == 0)
+		return false;
+	*path = strndup(ref, (size_t)(hash - ref));
+	return *path != NULL;
+}
 
-	if (o->format == FORMAT_TEXT)
-		printer_text_init(&p, stdout, terminal_width(), o->color, o->explain);
-	else
-		printer_json_init(&p, stdout, o->format == FORMAT_NDJSON);
-	p.begin(&p, o->query, loci_query_describe(q), loci_results_total(res));
+/* Fetches the -C neighbours of h: passages ordinal-n .. ordinal+n of its
+ * article.  The results are kept in keep[] for the hits to point into. */
+static void
+fetch_context(session *s, const loci_hit *h, loci_results **keep, size_t *n_keep,
+	      loci_hit *before, size_t *n_before, loci_hit *after, size_t *n_after)
+{
+	unsigned n = s->o->context;
+
+	*n_before = *n_after = 0;
+	for (unsigned k = n; k >= 1; k--) {
+		if (h->ordinal <= k)
+			continue;
+		loci_results *r = NULL;
+		if (loci_db_get_passage(s->db, h->path, h->ordinal - k, &r, NULL) == LOCI_OK &&
+		    loci_results_count(r)) {
+			loci_results_get(r, 0, &before[(*n_before)++]);
+			keep[(*n_keep)++] = r;
+		} else {
+			loci_results_free(r);
+		}
+	}
+	for (unsigned k = 1; k <= n; k++) {
+		loci_results *r = NULL;
+		if (loci_db_get_passage(s->db, h->path, h->ordinal + k, &r, NULL) == LOCI_OK &&
+		    loci_results_count(r)) {
+			loci_results_get(r, 0, &after[(*n_after)++]);
+			keep[(*n_keep)++] = r;
+		} else {
+			loci_results_free(r);
+			break;	/* past the article's last passage */
+		}
+	}
+}
+
+static void
+print_results(session *s, const print_query *pq, loci_results *res, highlighter *hl)
+{
+	loci_hit before[MAX_CONTEXT], after[MAX_CONTEXT];
+	loci_results *keep[2 * MAX_CONTEXT];
+
+	s->p.begin(&s->p, pq);
 	for (size_t i = 0; i < loci_results_count(res); i++) {
 		loci_hit hit;
 		span *spans = NULL;
-		size_t n = 0;
+		size_t n = 0, n_keep = 0;
+		print_hit ph = { .rank = s->o->offset + (unsigned)i + 1, .hit = &hit };
+
 		loci_results_get(res, i, &hit);
 		/* Without spans the hit is still worth printing. */
 		if (highlighter_spans(hl, hit.text, hit.text_len, &spans, &n) != LOCI_OK)
 			n = 0;
-		p.hit(&p, (unsigned)i + 1, &hit, spans, n);
+		ph.spans = spans;
+		ph.n_spans = n;
+		if (s->o->context && !s->o->articles) {
+			fetch_context(s, &hit, keep, &n_keep, before, &ph.n_before, after,
+				      &ph.n_after);
+			ph.before = before;
+			ph.after = after;
+		}
+		s->p.hit(&s->p, pq, &ph);
+		for (size_t k = 0; k < n_keep; k++)
+			loci_results_free(keep[k]);
 		free(spans);
 	}
-	p.end(&p);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "loci-search: cannot write results: %s\n", strerror(errno));
-		rc = EXIT_INDEX;
+	s->p.end(&s->p, pq);
+}
+
+/* Parses and runs text (already typed by a person), printing its hits.
+ * Returns LOCI_OK, or the status with the message printed. */
+static loci_status
+run_text(session *s, const char *text, loci_rewritten_query *rq, loci_query **q,
+	 loci_results **res, char **msg)
+{
+	loci_search_options so = {
+		.offset = s->o->offset, .limit = s->o->limit,
+		.per_article = s->o->per_article, .sort = s->o->sort,
+	};
+	loci_status st = loci_query_rewrite(s->an, text, strlen(text), rq);
+
+	if (st == LOCI_OK)
+		st = loci_db_parse_query(s->db, s->an, rq->text, q, msg);
+	if (st == LOCI_OK)
+		st = loci_db_search(s->db, *q, &so, res, msg);
+	return st;
+}
+
+/* Runs one query (id is NULL unless from --queries); prints its hits or
+ * one error line.  Returns the exit code for this query alone. */
+static int
+search_one(session *s, const char *id, const char *query)
+{
+	loci_rewritten_query rq = { 0 }, rq2 = { 0 };
+	loci_query *q = NULL, *q2 = NULL;
+	loci_results *res = NULL, *res2 = NULL;
+	highlighter *hl = NULL;
+	char *msg = NULL, *suggestion = NULL, *ref_path = NULL;
+	print_query pq = { .id = id, .query = query };
+	int rc = 0;
+	loci_status st;
+
+	if (s->o->like) {
+		unsigned ordinal;
+		loci_search_options so = {
+			.offset = s->o->offset, .limit = s->o->limit,
+			.per_article = s->o->per_article, .sort = s->o->sort,
+		};
+		if (!parse_reference(s->o->like, &ref_path, &ordinal)) {
+			err_line("--like needs a reference PATH#N as loci-search shows it, not",
+				 s->o->like, NULL);
+			return EXIT_USAGE;
+		}
+		st = loci_db_like_query(s->db, s->an, ref_path, ordinal, &q, &msg);
+		if (st == LOCI_ERR_INVALID) {
+			err_line("cannot find", s->o->like, "no such passage in the index");
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		if (st == LOCI_OK)
+			st = loci_db_search(s->db, q, &so, &res, &msg);
 	} else {
-		rc = loci_results_count(res) ? 0 : EXIT_NO_HITS;
+		st = run_text(s, query, &rq, &q, &res, &msg);
+		if (st == LOCI_ERR_UTF8) {
+			err_line("the query is not valid UTF-8", id, NULL);
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		if (st == LOCI_ERR_QUERY_SYNTAX) {
+			err_line(id ? "cannot run query" : "cannot run query", id ? id : query, msg);
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		if (st == LOCI_OK &&
+		    (st = suggest_query(s->db, s->an, query, &suggestion, NULL)) != LOCI_OK)
+			st = LOCI_OK;	/* a suggestion is a courtesy, not a must */
+		pq.suggestion = suggestion;
+		if (st == LOCI_OK && suggestion && loci_results_count(res) == 0 &&
+		    run_text(s, suggestion, &rq2, &q2, &res2, NULL) == LOCI_OK &&
+		    loci_results_count(res2)) {
+			/* Nothing matched as typed: show what the correction finds. */
+			pq.ran_suggestion = true;
+		}
+		if (suggestion && s->o->format == FORMAT_TEXT) {
+			fputs("loci-search: ", stderr);
+			if (pq.ran_suggestion) {
+				fputs("nothing matches as typed; showing results for '", stderr);
+				loci_fputs_escaped(stderr, suggestion, strlen(suggestion));
+				fputs("'\n", stderr);
+			} else {
+				fputs("did you mean '", stderr);
+				loci_fputs_escaped(stderr, suggestion, strlen(suggestion));
+				fputs("'?\n", stderr);
+			}
+		}
 	}
+	if (st != LOCI_OK)
+		goto fail;
+
+	loci_query *shown_q = pq.ran_suggestion ? q2 : q;
+	loci_results *shown = pq.ran_suggestion ? res2 : res;
+	if ((st = highlighter_new(s->an, shown_q, pq.ran_suggestion ? &rq2 : &rq, &hl)) != LOCI_OK)
+		goto fail;
+	pq.parsed = loci_query_describe(shown_q);
+	pq.total = loci_results_total(shown);
+	print_results(s, &pq, shown, hl);
+	rc = loci_results_count(shown) ? 0 : EXIT_NO_HITS;
 	goto out;
 fail:
-	fputs("loci-search: search failed: ", stderr);
-	fputs(loci_status_to_string(st), stderr);
-	if (msg) {
-		fputs(": ", stderr);
-		loci_fputs_escaped(stderr, msg, strlen(msg));
-	}
-	fputc('\n', stderr);
+	err_line("search failed:", id, msg ? msg : loci_status_to_string(st));
 	rc = EXIT_INDEX;
 out:
 	highlighter_free(hl);
 	loci_results_free(res);
+	loci_results_free(res2);
 	loci_query_free(q);
+	loci_query_free(q2);
 	loci_rewritten_query_free(&rq);
+	loci_rewritten_query_free(&rq2);
+	free(suggestion);
+	free(ref_path);
 	free(msg);
 	return rc;
+}
+
+/* --queries: one query per line, "id<TAB>query" or just the query (its
+ * line number is then its id).  A bad query is reported and skipped. */
+static int
+search_many(session *s, const char *file)
+{
+	FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
+	char *line = NULL, id[32];
+	size_t cap = 0;
+	ssize_t n;
+	unsigned long no = 0;
+	int worst = EXIT_NO_HITS;
+
+	if (!f) {
+		err_line("cannot read --queries", file, strerror(errno));
+		return EXIT_USAGE;
+	}
+	while ((n = getline(&line, &cap, f)) > 0) {
+		no++;
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (n == 0)
+			continue;
+		char *tab = strchr(line, '\t');
+		const char *qid = id, *text = line;
+		if (tab) {
+			*tab = '\0';
+			qid = line;
+			text = tab + 1;
+		} else {
+			snprintf(id, sizeof id, "%lu", no);
+		}
+		int rc = search_one(s, qid, text);
+		if (rc == 0 && worst == EXIT_NO_HITS)
+			worst = 0;
+		else if (rc > 1 && rc > worst)
+			worst = rc;
+	}
+	if (ferror(f)) {
+		err_line("cannot read --queries", file, strerror(errno));
+		worst = EXIT_USAGE;
+	}
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	return worst;
 }
 
 int
 main(int argc, char **argv)
 {
 	options o;
-	loci_db *db = NULL;
-	loci_analyzer *an = NULL;
+	session s = { .o = &o };
 	char *db_path = NULL;
 	int rc = parse_options(argc, argv, &o);
 
@@ -312,12 +550,27 @@ main(int argc, char **argv)
 		free(o.query);
 		return EXIT_USAGE;
 	}
-	if (!db_path)
+	if (!db_path) {
 		rc = EXIT_INDEX;
-	else if ((rc = open_index(db_path, &db, &an)) == 0)
-		rc = run_query(&o, db, an);
-	loci_analyzer_free(an);
-	loci_db_close(db);
+	} else if ((rc = open_index(db_path, &s.db, &s.an)) == 0) {
+		if (o.format == FORMAT_TEXT)
+			printer_text_init(&s.p, stdout, terminal_width(), o.color, o.explain,
+					  o.articles);
+		else if (o.format == FORMAT_JSON || o.format == FORMAT_NDJSON)
+			printer_json_init(&s.p, stdout, o.format == FORMAT_NDJSON);
+		else
+			printer_lines_init(&s.p, stdout, o.format);
+		if (o.queries)
+			rc = search_many(&s, o.queries);
+		else
+			rc = search_one(&s, NULL, o.like ? o.like : o.query);
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			fprintf(stderr, "loci-search: cannot write results: %s\n", strerror(errno));
+			rc = EXIT_INDEX;
+		}
+	}
+	loci_analyzer_free(s.an);
+	loci_db_close(s.db);
 	free(db_path);
 	free(o.query);
 	return rc;

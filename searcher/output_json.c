@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <string.h>
 #include <utf8proc.h>
 
@@ -47,37 +48,64 @@ json_cstring(FILE *f, const char *s)
 	json_string(f, s, strlen(s));
 }
 
-/* Front-matter fields are null when the article does not have them. */
+/* Optional fields are null when absent. */
 static void
 json_field_or_null(FILE *f, const char *name, const char *value)
 {
 	fprintf(f, ", \"%s\": ", name);
-	if (*value)
+	if (value && *value)
 		json_cstring(f, value);
 	else
 		fputs("null", f);
 }
 
 static void
-json_begin(printer *p, const char *query, const char *parsed, unsigned long total)
+json_ref(FILE *f, const loci_hit *h)
 {
-	if (p->ndjson)
-		return;
-	fputs("{\"query\": ", p->out);
-	json_cstring(p->out, query);
-	fputs(", \"parsed\": ", p->out);
-	json_cstring(p->out, parsed);
-	fprintf(p->out, ", \"total\": %lu, \"hits\": [", total);
+	char ref[4096];
+
+	hit_reference(h, ref, sizeof ref);
+	fputs(", \"ref\": ", f);
+	json_cstring(f, ref);
 }
 
 static void
-json_hit(printer *p, unsigned rank, const loci_hit *h, const span *spans, size_t n_spans)
+json_context(FILE *f, const char *name, const loci_hit *hs, size_t n)
 {
-	(void)spans;
-	(void)n_spans;
-	if (!p->ndjson && p->hits_written++)
+	fprintf(f, ", \"%s\": [", name);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(f, "%s{\"passage\": %u, \"line\": %u", i ? ", " : "", hs[i].ordinal,
+			hs[i].line);
+		json_ref(f, &hs[i]);
+		fputs(", \"text\": ", f);
+		json_string(f, hs[i].text, hs[i].text_len);
+		fputc('}', f);
+	}
+	fputc(']', f);
+}
+
+static void
+json_begin(printer *p, const print_query *q)
+{
+	p->hits_written = 0;
+	if (p->ndjson)
+		return;
+	fputs("{\"query\": ", p->out);
+	json_cstring(p->out, q->query);
+	fputs(", \"parsed\": ", p->out);
+	json_cstring(p->out, q->parsed);
+	fprintf(p->out, ", \"total\": %lu, \"hits\": [", q->total);
+}
+
+static void
+json_hit(printer *p, const print_query *q, const print_hit *ph)
+{
+	const loci_hit *h = ph->hit;
+
+	if (!p->ndjson && p->hits_written)
 		fputs(", ", p->out);
-	fprintf(p->out, "{\"rank\": %u, \"score\": %.4f, \"path\": ", rank, h->score);
+	p->hits_written++;
+	fprintf(p->out, "{\"rank\": %u, \"score\": %.4f, \"path\": ", ph->rank, h->score);
 	json_cstring(p->out, h->path);
 	fputs(", \"title\": ", p->out);
 	json_cstring(p->out, h->title);
@@ -96,16 +124,34 @@ json_hit(printer *p, unsigned rank, const loci_hit *h, const span *spans, size_t
 		json_string(p->out, t, n);
 		t += n + (nl != NULL);
 	}
-	fputs("]}", p->out);
+	fputc(']', p->out);
+	json_ref(p->out, h);
+	fprintf(p->out, ", \"more\": %lu", h->more);
+	if (ph->n_before || ph->n_after) {
+		json_context(p->out, "before", ph->before, ph->n_before);
+		json_context(p->out, "after", ph->after, ph->n_after);
+	}
+	if (p->ndjson && q->id) {
+		fputs(", \"query_id\": ", p->out);
+		json_cstring(p->out, q->id);
+	}
+	fputc('}', p->out);
 	if (p->ndjson)
 		fputc('\n', p->out);
 }
 
 static void
-json_end(printer *p)
+json_end(printer *p, const print_query *q)
 {
-	if (!p->ndjson)
-		fputs("]}\n", p->out);
+	if (p->ndjson)
+		return;
+	fputc(']', p->out);
+	json_field_or_null(p->out, "suggestion", q->suggestion);
+	if (q->id) {
+		fputs(", \"id\": ", p->out);
+		json_cstring(p->out, q->id);
+	}
+	fputs("}\n", p->out);
 }
 
 void

@@ -34,12 +34,24 @@ color(printer *p, const char *code)
 }
 
 static void
-text_begin(printer *p, const char *query, const char *parsed, unsigned long total)
+text_begin(printer *p, const print_query *q)
 {
-	(void)query;
-	(void)total;
-	if (p->explain)
-		fprintf(p->out, "parsed: %s\n\n", parsed);
+	if (q->id) {
+		/* --queries: say which query the hits below answer. */
+		color(p, C_BOLD);
+		fputs("# ", p->out);
+		loci_fputs_escaped(p->out, q->id, strlen(q->id));
+		fputs(": ", p->out);
+		loci_fputs_escaped(p->out, q->query, strlen(q->query));
+		color(p, C_RESET);
+		fputc('\n', p->out);
+	}
+	if (p->explain) {
+		fputs("parsed: ", p->out);
+		loci_fputs_escaped(p->out, q->parsed, strlen(q->parsed));
+		fputs("\n\n", p->out);
+	}
+	p->hits_written = 0;
 }
 
 static size_t
@@ -55,12 +67,13 @@ word_width(const char *s, size_t len)
 /* Writes the passage with runs of white space made single spaces,
  * wrapped to the printer's width, spans in the match colour. */
 static void
-write_wrapped(printer *p, const char *s, size_t len, const span *spans, size_t n_spans)
+write_wrapped(printer *p, const char *prefix, const char *s, size_t len, const span *spans,
+	      size_t n_spans)
 {
 	size_t col = INDENT, sp = 0, line_start = 0;
 	bool in_match = false;
 
-	fprintf(p->out, "%*s", INDENT, "");
+	fputs(prefix, p->out);
 	for (size_t i = 0; i < len;) {
 		if (is_space(s[i])) {
 			/* A short line is a heading or question the splitter
@@ -68,7 +81,7 @@ write_wrapped(printer *p, const char *s, size_t len, const span *spans, size_t n
 			 * Hard-wrapped prose has long lines, which run on. */
 			if (s[i] == '\n') {
 				if (i - line_start < SHORT_LINE && col > INDENT) {
-					fprintf(p->out, "\n%*s", INDENT, "");
+					fprintf(p->out, "\n%s", prefix);
 					col = INDENT;
 				}
 				line_start = i + 1;
@@ -86,7 +99,7 @@ write_wrapped(printer *p, const char *s, size_t len, const span *spans, size_t n
 		size_t w = word_width(s + i, end - i);
 		if (col > INDENT) {
 			if (col + 1 + w > p->width) {
-				fprintf(p->out, "\n%*s", INDENT, "");
+				fprintf(p->out, "\n%s", prefix);
 				col = INDENT;
 			} else {
 				fputc(' ', p->out);
@@ -115,21 +128,25 @@ write_wrapped(printer *p, const char *s, size_t len, const span *spans, size_t n
 }
 
 static void
-text_hit(printer *p, unsigned rank, const loci_hit *h, const span *spans, size_t n_spans)
+text_header(printer *p, const print_hit *ph)
 {
-	if (rank > 1)
-		fputc('\n', p->out);
+	const loci_hit *h = ph->hit;
+
 	color(p, C_BOLD);
-	fprintf(p->out, "%u.", rank);
+	fprintf(p->out, "%u.", ph->rank);
 	color(p, C_RESET);
 	fputc(' ', p->out);
 	color(p, C_PATH);
 	loci_fputs_escaped(p->out, h->path, strlen(h->path));
 	color(p, C_RESET);
-	fputc(':', p->out);
-	color(p, C_LINE);
-	fprintf(p->out, "%u", h->line);
-	color(p, C_RESET);
+	if (!p->articles) {
+		fputc(':', p->out);
+		color(p, C_LINE);
+		fprintf(p->out, "%u", h->line);
+		color(p, C_RESET);
+		/* The passage's reference is path#N: what --like and -C take. */
+		fprintf(p->out, " #%u", h->ordinal);
+	}
 	fputs("  ", p->out);
 	color(p, C_BOLD);
 	loci_fputs_escaped(p->out, h->title, strlen(h->title));
@@ -149,20 +166,54 @@ text_hit(printer *p, unsigned rank, const loci_hit *h, const span *spans, size_t
 	color(p, C_DIM);
 	fprintf(p->out, "(%.2f)", h->score);
 	color(p, C_RESET);
+	if (p->articles)
+		fprintf(p->out, "  %lu matching passage%s", h->more + 1, h->more ? "s" : "");
 	fputc('\n', p->out);
-	write_wrapped(p, h->text, h->text_len, spans, n_spans);
+}
+
+/* Context passages (-C): marked with a bar, as grep marks context lines
+ * apart from matches. */
+static void
+text_context(printer *p, const loci_hit *hs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		color(p, C_DIM);
+		write_wrapped(p, "   | ", hs[i].text, hs[i].text_len, NULL, 0);
+		color(p, C_RESET);
+	}
 }
 
 static void
-text_end(printer *p)
+text_hit(printer *p, const print_query *q, const print_hit *ph)
 {
-	(void)p;
+	(void)q;
+	if (p->hits_written++ && !p->articles)
+		fputc('\n', p->out);
+	text_header(p, ph);
+	if (p->articles)
+		return;
+	text_context(p, ph->before, ph->n_before);
+	write_wrapped(p, "   ", ph->hit->text, ph->hit->text_len, ph->spans, ph->n_spans);
+	text_context(p, ph->after, ph->n_after);
+	if (ph->hit->more) {
+		color(p, C_DIM);
+		fprintf(p->out, "   (+%lu more in this article)\n", ph->hit->more);
+		color(p, C_RESET);
+	}
+}
+
+static void
+text_end(printer *p, const print_query *q)
+{
+	if (q->id)
+		fputc('\n', p->out);
 }
 
 void
-printer_text_init(printer *p, FILE *out, unsigned width, bool color_on, bool explain)
+printer_text_init(printer *p, FILE *out, unsigned width, bool color_on, bool explain,
+		  bool articles)
 {
 	*p = (printer){ .begin = text_begin, .hit = text_hit, .end = text_end, .out = out,
 			.width = width < INDENT + 20 ? INDENT + 20 : width,
-			.color = color_on, .explain = explain };
+			.color = color_on, .explain = explain, .articles = articles };
 }

@@ -150,19 +150,21 @@ class Corpus(unittest.TestCase):
         body = [l for l in lines if l.startswith("   ")]
         self.assertTrue(body)
         self.assertTrue(all(len(l) <= 80 for l in body), max(body, key=len))
-        self.assertRegex(lines[0], r"^1\. \S*corpus/[-a-z]+\.txt:\d+  .+ \(\d+\.\d\d\)$")
+        self.assertRegex(lines[0], r"^1\. \S*corpus/[-a-z]+\.txt:\d+ #\d+  .+ \(\d+\.\d\d\)$")
 
     def test_json_shape(self):
         r, doc = self.search("-n", "5", "Crocus", "City", "Hall")
         self.assertEqual(r.returncode, 0)
-        self.assertEqual(list(doc), ["query", "parsed", "total", "hits"])
+        self.assertEqual(list(doc), ["query", "parsed", "total", "hits", "suggestion"])
+        self.assertIsNone(doc["suggestion"])
         self.assertEqual(doc["query"], "Crocus City Hall")
         self.assertIsInstance(doc["parsed"], str)
         self.assertGreaterEqual(doc["total"], len(doc["hits"]))
         self.assertEqual(len(doc["hits"]), 5)
         for i, h in enumerate(doc["hits"], 1):
             self.assertEqual(list(h), ["rank", "score", "path", "title", "passage", "line", "text",
-                                       "date", "source", "url", "author", "tags"])
+                                       "date", "source", "url", "author", "tags", "ref", "more"])
+            self.assertEqual(h["ref"], "%s#%d" % (h["path"], h["passage"]))
             self.assertEqual((h["date"], h["source"], h["tags"]), (None, None, []))
             self.assertEqual(h["rank"], i)
             self.assertIsInstance(h["score"], float)
@@ -202,6 +204,85 @@ class Corpus(unittest.TestCase):
         self.assertEqual(err.count("\n"), 1, err)
         self.assertIn("'Taliban AND'", err)
         self.assertTrue(err.startswith("loci-search: "))
+
+    def test_at_most_two_passages_per_article(self):
+        hits = self.hits("-n", "100", "Taliban")
+        paths = [h["path"] for h in hits]
+        self.assertTrue(all(paths.count(p) <= 2 for p in paths))
+        self.assertTrue(any(h["more"] > 0 for h in hits))
+        every = self.hits("-n", "100", "--per-article", "0", "Taliban")
+        self.assertGreater(len(every), len(hits))
+        r = run(SEARCH, "--db", self.db, "--color", "never", "Taliban")
+        self.assertRegex(r.stdout.decode(), r"\(\+\d+ more in this article\)")
+
+    def test_articles_ranked_by_best_passage(self):
+        r = run(SEARCH, "--db", self.db, "--articles", "--color", "never", "Taliban")
+        lines = r.stdout.decode().splitlines()
+        self.assertEqual(len(lines), 5)
+        self.assertRegex(lines[0], r"^1\. \S+\.txt  .+ \(\d+\.\d\d\)  \d+ matching passages?$")
+        best = self.hits("-n", "1", "Taliban")[0]["path"]
+        self.assertIn(best, lines[0])
+
+    def test_offset_pages(self):
+        all10 = self.hits("-n", "10", "attack")
+        page2 = self.hits("-n", "5", "--offset", "5", "attack")
+        self.assertEqual([h["ref"] for h in page2], [h["ref"] for h in all10[5:]])
+        self.assertEqual([h["rank"] for h in page2], [6, 7, 8, 9, 10])
+
+    def test_context(self):
+        hit = self.hits("-n", "1", "-C", "1", "1.3 million")[0]
+        self.assertEqual([c["passage"] for c in hit["before"]], [hit["passage"] - 1])
+        self.assertEqual([c["passage"] for c in hit["after"]], [hit["passage"] + 1])
+        self.assertIn("Tajiks have been involved", hit["before"][0]["text"])
+        r = run(SEARCH, "--db", self.db, "-C", "1", "-n", "1", "--color", "never", "1.3 million")
+        self.assertIn("   | Tajiks have been involved", r.stdout.decode())
+
+    def test_like(self):
+        ref = self.hits("-n", "1", "1.3 million labor migrants")[0]["ref"]
+        hits = self.hits("-n", "5", "--like", ref)
+        self.assertNotIn(ref, [h["ref"] for h in hits])
+        text = " ".join(fold(h["text"]) for h in hits[:3])
+        self.assertTrue("migrant" in text or "recruit" in text, text)
+        r, _ = self.search("--like", "corpus/none.txt#3")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(b"no such passage", r.stderr)
+        r, _ = self.search("--like", "no-ordinal")
+        self.assertEqual(r.returncode, 2)
+
+    def test_did_you_mean(self):
+        r, doc = self.search("Tajikstan", "remitances")
+        self.assertEqual(r.returncode, 0)
+        self.assertEqual(doc["suggestion"], "tajikistan remittances")
+        self.assertIn("remittances", doc["hits"][0]["text"])
+        r = run(SEARCH, "--db", self.db, "--color", "never", "Tajikstan", "remitances")
+        self.assertIn(b"showing results for 'tajikistan remittances'", r.stderr)
+        r = run(SEARCH, "--db", self.db, "--color", "never", "Tajik", "remitances")
+        self.assertIn(b"did you mean 'Tajik remittances'?", r.stderr)
+
+    def test_batch_queries_and_trec(self):
+        queries = "q1\tTajik migrants recruitment\nGuantanamo\nTaliban AND\n"
+        r = subprocess.run([SEARCH, "--db", self.db, "--queries", "-", "--format", "trec"],
+                           input=queries.encode(), capture_output=True)
+        self.assertEqual(r.returncode, 2)      # one query was malformed
+        self.assertIn(b"cannot run query '3'", r.stderr)
+        rows = [l.split() for l in r.stdout.decode().splitlines()]
+        self.assertEqual({row[0] for row in rows}, {"q1", "2"})
+        q1 = [row for row in rows if row[0] == "q1"]
+        self.assertEqual([row[3] for row in q1], [str(i) for i in range(1, len(q1) + 1)])
+        self.assertEqual(len({row[2] for row in q1}), len(q1))  # one line per article
+        self.assertTrue(all(row[1] == "Q0" and row[5] == "loci" for row in rows))
+        self.assertIn(q1[0][2], ("taz-crocus-attack-experts", "usip-why-isis-k-struck-russia"))
+
+    def test_tsv_and_vimgrep(self):
+        r = run(SEARCH, "--db", self.db, "--format", "tsv", "-n", "3", "Guantanamo")
+        fields = r.stdout.decode().splitlines()[0].split("\t")
+        self.assertEqual(len(fields), 8)
+        self.assertIn("Guantánamo", fields[7])
+        r = run(SEARCH, "--db", self.db, "--format", "vimgrep", "Guantanamo")
+        path, line, col, text = r.stdout.decode().splitlines()[0].split(":", 3)
+        with open(path, encoding="utf-8") as f:
+            src = f.read().split("\n")[int(line) - 1]
+        self.assertEqual(src.encode()[int(col) - 1:].decode()[:10], "Guantánamo")
 
     def test_reindex_does_not_duplicate(self):
         before = self.hits("-n", "1000", "attack")

@@ -163,8 +163,10 @@ run_query(loci_db *db, const char *query, unsigned offset, unsigned limit,
 	if ((st = loci_query_rewrite(an, query, strlen(query), &rq)) != LOCI_OK)
 		return st;
 	st = loci_db_parse_query(db, an, rq.text, &q, err);
-	if (st == LOCI_OK)
-		st = loci_db_search(db, q, offset, limit, out, err);
+	if (st == LOCI_OK) {
+		loci_search_options so = { .offset = offset, .limit = limit };
+		st = loci_db_search(db, q, &so, out, err);
+	}
 	loci_query_free(q);
 	loci_rewritten_query_free(&rq);
 	return st;
