@@ -4,6 +4,7 @@
 // status_from_exception(), so no exception crosses into C.
 
 #include "database.h"
+#include "stopwords.h"
 
 #include <xapian.h>
 
@@ -35,6 +36,16 @@ enum : Xapian::valueno {
 const char PREFIX_PASSAGE[] = "Q";
 const char PREFIX_ARTICLE[] = "XA";
 const char PREFIX_STEM[] = "Z";
+// Fields, searchable as title:, source:, author:, tag: (free text) and
+// path: (a folder or file, exact).
+const char PREFIX_TITLE[] = "S";
+const char PREFIX_SOURCE[] = "XS";
+const char PREFIX_AUTHOR[] = "XW";
+const char PREFIX_TAG[] = "K";
+const char PREFIX_PATH[] = "P";
+// A stopword written in capitals in the text (IS, US, IT): an acronym
+// more often than not, found by typing it in capitals (caps:IS).
+const char PREFIX_CAPS[] = "XU";
 // Article records live in the metadata table, which commits atomically
 // with the documents: a record never disagrees with the passages.
 const char META_ARTICLE[] = "loci.article:";
@@ -146,8 +157,21 @@ public:
 struct IndexContext {
 	Xapian::Document *doc;
 	loci_analyzer *an;
+	const char *text;	// what is being tokenized
+	std::string prefix;	// "" for the passage, a field's prefix else
 	bool nomem;
 };
+
+bool
+typed_in_caps(const char *s, size_t n)
+{
+	if (n < 2)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!(s[i] >= 'A' && s[i] <= 'Z'))
+			return false;
+	return true;
+}
 
 int
 index_token(void *ctx, const loci_token *tok)
@@ -162,15 +186,44 @@ index_token(void *ctx, const loci_token *tok)
 	}
 	// This runs under C frames (the tokenizer): nothing may escape it.
 	try {
+		std::string term(tok->term, tok->term_len);
 		// Plain terms carry positions (phrases, NEAR, wildcards); stems
 		// only frequencies, as TermGenerator does with STEM_SOME.
-		ic->doc->add_posting(std::string(tok->term, tok->term_len), tok->position);
-		ic->doc->add_term(PREFIX_STEM + std::string(stem, len));
+		ic->doc->add_posting(ic->prefix + term, tok->position);
+		ic->doc->add_term(PREFIX_STEM + ic->prefix + std::string(stem, len));
+		if (ic->prefix.empty() && tok->kind == LOCI_TOKEN_WORD &&
+		    typed_in_caps(ic->text + tok->start, tok->end - tok->start) &&
+		    loci_is_stopword(loci_analyzer_language(ic->an), tok->term, tok->term_len))
+			ic->doc->add_posting(PREFIX_CAPS + term, tok->position);
 	} catch (...) {
 		ic->nomem = true;
 		return 1;
 	}
 	return 0;
+}
+
+// Indexes a field's text under its prefix.
+loci_status
+index_field(Xapian::Document &doc, loci_analyzer *an, const char *prefix, const char *text)
+{
+	if (!text || !*text)
+		return LOCI_OK;
+	IndexContext ic{ &doc, an, text, prefix, false };
+	loci_status st = loci_analyzer_tokenize(an, text, strlen(text), index_token, &ic);
+	// A field that is not UTF-8 is skipped, not fatal: the passage stays.
+	if (st == LOCI_ERR_UTF8)
+		return LOCI_OK;
+	return st == LOCI_OK && ic.nomem ? LOCI_ERR_NOMEM : st;
+}
+
+// path: finds an article by its path or any folder above it.
+void
+index_path(Xapian::Document &doc, const std::string &path)
+{
+	for (size_t i = 0; i <= path.size(); i++) {
+		if ((i == path.size() || path[i] == '/') && i > 0 && i + 1 < 240)
+			doc.add_boolean_term(PREFIX_PATH + path.substr(0, i));
+	}
 }
 
 // Record format: "size mtime_ns hash passages path"; the path comes last
@@ -224,6 +277,88 @@ begin_changes(Xapian::WritableDatabase &db)
 {
 	db.begin_transaction(false);
 }
+
+// The sort key for --sort date and -date: the sortable date, with
+// undated passages last either way (ties keep relevance order).
+class DateKey : public Xapian::KeyMaker {
+	bool ascending;
+public:
+	explicit DateKey(bool asc) : ascending(asc) {}
+	std::string operator()(const Xapian::Document &doc) const override {
+		std::string v = doc.get_value(VALUE_DATE);
+		if (v.empty() && ascending)
+			return std::string(1, '\xff');
+		return v;
+	}
+};
+
+// date:FROM..TO over the sortable dates: either end may be open, and a
+// partial date stands for its whole period (date:2023..2024 takes in all
+// of 2024), so the upper end is extended to sort after its subdivisions.
+class DateRange : public Xapian::RangeProcessor {
+public:
+	DateRange() : Xapian::RangeProcessor(VALUE_DATE, "date:") {}
+	Xapian::Query operator()(const std::string &b, const std::string &e) override {
+		std::string lo, hi;
+		if (!b.empty() && !sortable(b, lo))
+			throw Xapian::QueryParserError("date:" + b + ".." + e +
+						       ": dates are YYYY, YYYY-MM or YYYY-MM-DD");
+		if (!e.empty() && !sortable(e, hi))
+			throw Xapian::QueryParserError("date:" + b + ".." + e +
+						       ": dates are YYYY, YYYY-MM or YYYY-MM-DD");
+		if (e.empty())
+			return Xapian::Query(Xapian::Query::OP_VALUE_GE, VALUE_DATE, lo);
+		hi += "\xff";
+		if (b.empty())
+			return Xapian::Query(Xapian::Query::OP_VALUE_LE, VALUE_DATE, hi);
+		return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, VALUE_DATE, lo, hi);
+	}
+private:
+	static bool sortable(const std::string &s, std::string &out) {
+		char *d = loci_date_sortable(s.c_str());
+		if (!d)
+			return false;
+		out = d;
+		free(d);
+		return true;
+	}
+};
+
+// syn:N, written by the query rewriter for a name of synonym group N: the
+// group as one OP_SYNONYM, each member as the parser would have made it
+// (a stem, a phrase of plain terms, or a capitals-only term).
+class SynonymGroup : public Xapian::FieldProcessor {
+	loci_analyzer *an;
+	const loci_synonyms *syn;
+public:
+	SynonymGroup(loci_analyzer *a, const loci_synonyms *s) : an(a), syn(s) {}
+	Xapian::Query operator()(const std::string &str) override {
+		char *end;
+		unsigned long g = strtoul(str.c_str(), &end, 10);
+		if (!syn || *end || str.empty() || g >= loci_synonyms_groups(syn))
+			throw Xapian::QueryParserError("syn:" + str + ": no such synonym group");
+		std::vector<Xapian::Query> members;
+		for (size_t k = 0; k < loci_synonyms_members(syn, g); k++) {
+			const char *const *terms;
+			bool caps;
+			size_t n = loci_synonyms_member(syn, g, k, &terms, &caps);
+			if (caps) {
+				members.emplace_back(PREFIX_CAPS + std::string(terms[0]));
+			} else if (n == 1) {
+				size_t len;
+				const char *stem = loci_analyzer_stem(an, terms[0], strlen(terms[0]), &len);
+				if (!stem)
+					throw std::bad_alloc();
+				members.emplace_back(PREFIX_STEM + std::string(stem, len));
+			} else {
+				std::vector<Xapian::Query> words(terms, terms + n);
+				members.emplace_back(Xapian::Query::OP_PHRASE, words.begin(), words.end(),
+						     (Xapian::termcount)n);
+			}
+		}
+		return Xapian::Query(Xapian::Query::OP_SYNONYM, members.begin(), members.end());
+	}
+};
 
 } // namespace
 
@@ -330,13 +465,24 @@ loci_writer_add_passage(loci_writer *w, loci_analyzer *an, const loci_passage_do
 	try {
 		Xapian::Document doc;
 		std::string key = article_key(d->path);
-		IndexContext ic{ &doc, an, false };
+		IndexContext ic{ &doc, an, d->text, std::string(), false };
 
 		loci_status st = loci_analyzer_tokenize(an, d->text, d->text_len, index_token, &ic);
 		if (st != LOCI_OK)
 			return st;
 		if (ic.nomem)
 			return LOCI_ERR_NOMEM;
+		st = index_field(doc, an, PREFIX_TITLE, d->title);
+		if (st == LOCI_OK && d->meta) {
+			st = index_field(doc, an, PREFIX_SOURCE, d->meta->source);
+			if (st == LOCI_OK)
+				st = index_field(doc, an, PREFIX_AUTHOR, d->meta->author);
+			for (size_t i = 0; st == LOCI_OK && i < d->meta->n_tags; i++)
+				st = index_field(doc, an, PREFIX_TAG, d->meta->tags[i]);
+		}
+		if (st != LOCI_OK)
+			return st;
+		index_path(doc, d->path);
 		doc.set_data(std::string(d->text, d->text_len));
 		doc.add_value(VALUE_ARTICLE, key);
 		doc.add_value(VALUE_PATH, d->path);
@@ -527,8 +673,8 @@ loci_db_get_stats(loci_db *db, loci_db_stats *stats, char **err)
 }
 
 loci_status
-loci_db_parse_query(loci_db *db, loci_analyzer *an, const char *text, loci_query **out,
-		    char **err)
+loci_db_parse_query(loci_db *db, loci_analyzer *an, const loci_synonyms *syn, const char *text,
+		    loci_query **out, char **err)
 {
 	*out = nullptr;
 	try {
@@ -539,6 +685,16 @@ loci_db_parse_query(loci_db *db, loci_analyzer *an, const char *text, loci_query
 		qp.set_default_op(Xapian::Query::OP_OR);
 		qp.set_max_expansion(LOCI_MAX_WILDCARD_TERMS,
 				     Xapian::Query::WILDCARD_LIMIT_ERROR);
+		qp.add_prefix("title", PREFIX_TITLE);
+		qp.add_prefix("source", PREFIX_SOURCE);
+		qp.add_prefix("author", PREFIX_AUTHOR);
+		qp.add_prefix("tag", PREFIX_TAG);
+		qp.add_prefix("caps", PREFIX_CAPS);
+		qp.add_boolean_prefix("path", PREFIX_PATH);
+		qp.add_rangeprocessor((new DateRange())->release());
+		qp.add_prefix("syn", (new SynonymGroup(an, syn))->release());
+		// Stopwords are dropped by the query rewriter, which knows
+		// whether a word was typed in capitals.
 		unsigned flags = Xapian::QueryParser::FLAG_DEFAULT |
 				 Xapian::QueryParser::FLAG_WILDCARD |
 				 Xapian::QueryParser::FLAG_PURE_NOT;
@@ -569,11 +725,16 @@ collect_terms(const Xapian::Query &q, loci_query_term_fn fn, void *ctx)
 	case Xapian::Query::LEAF_TERM:
 		for (Xapian::TermIterator t = q.get_terms_begin(); t != q.get_terms_end(); ++t) {
 			const std::string &term = *t;
-			size_t plen = sizeof PREFIX_STEM - 1;
-			if (term.compare(0, plen, PREFIX_STEM) == 0)
-				fn(ctx, term.data() + plen, term.size() - plen, true);
-			else
-				fn(ctx, term.data(), term.size(), false);
+			size_t caps = sizeof PREFIX_CAPS - 1;
+			// Body terms are lower case (or digits); a capital starts
+			// a prefix: fields are not in the passage text.
+			if (term.compare(0, caps, PREFIX_CAPS) == 0)
+				fn(ctx, term.data() + caps, term.size() - caps, LOCI_TERM_CAPS);
+			else if (term[0] == PREFIX_STEM[0] && term.size() > 1 &&
+				 !(term[1] >= 'A' && term[1] <= 'Z'))
+				fn(ctx, term.data() + 1, term.size() - 1, LOCI_TERM_STEM);
+			else if (!(term[0] >= 'A' && term[0] <= 'Z'))
+				fn(ctx, term.data(), term.size(), LOCI_TERM_PLAIN);
 		}
 		break;
 	case Xapian::Query::OP_AND_NOT:
@@ -647,17 +808,14 @@ loci_db_search(loci_db *db, const loci_query *q, const loci_search_options *o,
 {
 	*out = nullptr;
 	return with_reopen(db, err, [&]() {
+		DateKey key(o->sort == LOCI_SORT_DATE);	// outlives enquire, which points to it
 		Xapian::Enquire enquire(db->db);
 		enquire.set_query(q->query);
 		enquire.set_weighting_scheme(Xapian::BM25Weight());
 		if (o->per_article)
 			enquire.set_collapse_key(VALUE_ARTICLE, o->per_article);
-		if (o->sort != LOCI_SORT_RELEVANCE) {
-			// Ties (and undated passages, whose value is empty) keep
-			// relevance order.
-			enquire.set_sort_by_value_then_relevance(VALUE_DATE,
-								 o->sort == LOCI_SORT_DATE_DESC);
-		}
+		if (o->sort != LOCI_SORT_RELEVANCE)
+			enquire.set_sort_by_key_then_relevance(&key, o->sort == LOCI_SORT_DATE_DESC);
 		Xapian::MSet mset = enquire.get_mset(o->offset, o->limit, o->limit ? 0 : 1);
 		std::unique_ptr<loci_results> r(new loci_results);
 		r->total = mset.get_matches_estimated();

@@ -19,6 +19,7 @@
 #include "analyzer.h"
 #include "front_matter.h"
 #include "status.h"
+#include "synonyms.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -27,6 +28,8 @@ extern "C" {
 /* Metadata keys recorded by the indexer and read by the searcher. */
 #define LOCI_META_LANGUAGE "loci.language"
 #define LOCI_META_ANALYZER "loci.analyzer"
+#define LOCI_META_SYNONYMS "loci.synonyms"	/* the synonyms file's text */
+#define LOCI_META_SYNONYMS_PATH "loci.synonyms.path"	/* and where it was */
 
 /* Wildcards expanding to more terms than this are refused. */
 #define LOCI_MAX_WILDCARD_TERMS 10000
@@ -121,18 +124,26 @@ typedef struct {
 loci_status loci_db_get_stats(loci_db *db, loci_db_stats *stats, char **err);
 
 /* Parses a query already normalised by the query rewriter (see
- * query_rewrite.h), stemming with an, which must outlive the query.
+ * query_rewrite.h), stemming with an, which must outlive the query; syn
+ * (may be NULL) gives the groups that "syn:N" names.
  * LOCI_ERR_QUERY_SYNTAX with Xapian's message for a malformed query. */
-loci_status loci_db_parse_query(loci_db *db, loci_analyzer *an, const char *text,
-				loci_query **out, char **err);
+loci_status loci_db_parse_query(loci_db *db, loci_analyzer *an, const loci_synonyms *syn,
+				const char *text, loci_query **out, char **err);
 void loci_query_free(loci_query *q);
 
 /* The parsed query in Xapian's notation (static to the query). */
 const char *loci_query_describe(const loci_query *q);
 
-/* Reports each term a matching passage may contain (terms under NOT are
- * left out): `stemmed` says whether term is a stem or a plain term. */
-typedef void (*loci_query_term_fn)(void *ctx, const char *term, size_t len, bool stemmed);
+typedef enum {
+	LOCI_TERM_PLAIN,	/* a normalised word */
+	LOCI_TERM_STEM,		/* matches every word with this stem */
+	LOCI_TERM_CAPS		/* the word, where the text has it in capitals */
+} loci_term_kind;
+
+/* Reports each term of the passage text a matching passage may contain:
+ * terms under NOT and terms of fields (title:...) are left out. */
+typedef void (*loci_query_term_fn)(void *ctx, const char *term, size_t len,
+				   loci_term_kind kind);
 loci_status loci_query_terms(const loci_query *q, loci_query_term_fn fn, void *ctx);
 
 typedef enum {

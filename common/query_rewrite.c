@@ -1,20 +1,27 @@
 #include "query_rewrite.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "stopwords.h"
+
+/* A word of the query: a plain word, or a hyphenated word as a whole
+ * (its parts are folded into it). */
 typedef struct {
-	char *term;
+	char *term;		/* normalised; joined for a hyphenated word */
+	char *dashed;		/* hyphenated: the parts joined by '-' */
 	size_t start, end;
-	loci_token_kind kind;
-} qtoken;
+	bool caps;		/* typed in capitals, two letters or more */
+} unit;
 
 typedef struct {
-	qtoken *items;
+	unit *items;
 	size_t count, cap;
 	bool nomem;
-} qtoken_vec;
+	const char *q;
+} unit_vec;
 
 typedef struct {
 	char *buf;
@@ -22,14 +29,42 @@ typedef struct {
 	bool nomem;
 } outbuf;
 
+static bool
+typed_in_caps(const char *s, size_t n)
+{
+	if (n < 2)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!(s[i] >= 'A' && s[i] <= 'Z'))
+			return false;
+	return true;
+}
+
 static int
 collect(void *ctx, const loci_token *tok)
 {
-	qtoken_vec *v = ctx;
+	unit_vec *v = ctx;
 
+	if (tok->kind == LOCI_TOKEN_PART && v->count &&
+	    v->items[v->count - 1].end >= tok->end && v->items[v->count - 1].dashed) {
+		/* A part of the compound just seen: add it to the dashed form. */
+		unit *u = &v->items[v->count - 1];
+		size_t old = strlen(u->dashed);
+		char *p = realloc(u->dashed, old + tok->term_len + 2);
+		if (!p) {
+			v->nomem = true;
+			return 1;
+		}
+		u->dashed = p;
+		if (old)
+			p[old++] = '-';
+		memcpy(p + old, tok->term, tok->term_len);
+		p[old + tok->term_len] = '\0';
+		return 0;
+	}
 	if (v->count == v->cap) {
 		size_t n = v->cap ? v->cap * 2 : 16;
-		qtoken *p = realloc(v->items, n * sizeof *p);
+		unit *p = realloc(v->items, n * sizeof *p);
 		if (!p) {
 			v->nomem = true;
 			return 1;
@@ -37,12 +72,17 @@ collect(void *ctx, const loci_token *tok)
 		v->items = p;
 		v->cap = n;
 	}
-	char *term = strndup(tok->term, tok->term_len);
-	if (!term) {
+	unit u = { strndup(tok->term, tok->term_len), NULL, tok->start, tok->end,
+		   typed_in_caps(v->q + tok->start, tok->end - tok->start) };
+	if (tok->kind == LOCI_TOKEN_COMPOUND)
+		u.dashed = strdup("");
+	if (!u.term || (tok->kind == LOCI_TOKEN_COMPOUND && !u.dashed)) {
+		free(u.term);
+		free(u.dashed);
 		v->nomem = true;
 		return 1;
 	}
-	v->items[v->count++] = (qtoken){ term, tok->start, tok->end, tok->kind };
+	v->items[v->count++] = u;
 	return 0;
 }
 
@@ -68,6 +108,12 @@ append(outbuf *o, const char *s, size_t n)
 	o->buf[o->len] = '\0';
 }
 
+static void
+append_str(outbuf *o, const char *s)
+{
+	append(o, s, strlen(s));
+}
+
 static bool
 is_operator(const char *s, size_t n)
 {
@@ -79,92 +125,327 @@ is_operator(const char *s, size_t n)
 	return false;
 }
 
-/* Copies the text between tokens, keeping track of double quotes. */
-static void
-copy_gap(outbuf *o, const char *q, size_t from, size_t to, bool *in_quotes)
+/* Fields whose value is passed on as typed: a path, a date range. */
+static bool
+is_raw_field(const char *term)
 {
-	for (size_t i = from; i < to; i++)
-		if (q[i] == '"')
-			*in_quotes = !*in_quotes;
-	append(o, q + from, to - from);
+	return strcmp(term, "path") == 0 || strcmp(term, "date") == 0 || strcmp(term, "syn") == 0;
 }
 
 static bool
-add_prefix(loci_rewritten_query *out, const char *s, size_t n)
+is_field(const char *term)
+{
+	return is_raw_field(term) || strcmp(term, "title") == 0 || strcmp(term, "source") == 0 ||
+	       strcmp(term, "author") == 0 || strcmp(term, "tag") == 0 || strcmp(term, "caps") == 0 ||
+	       strcmp(term, "syn") == 0;
+}
+
+static bool
+add_prefix(loci_rewritten_query *out, const char *s)
 {
 	char **p = realloc(out->prefixes, (out->n_prefixes + 1) * sizeof *p);
 	if (!p)
 		return false;
 	out->prefixes = p;
-	if (!(p[out->n_prefixes] = strndup(s, n)))
+	if (!(p[out->n_prefixes] = strdup(s)))
 		return false;
 	out->n_prefixes++;
 	return true;
 }
 
-loci_status
-loci_query_rewrite(loci_analyzer *an, const char *q, size_t len, loci_rewritten_query *out)
+typedef struct rewriter_s {
+	const char *q;
+	size_t len;
+	unit *u;
+	size_t n;
+	const loci_synonyms *syn;
+	const char *language;
+	outbuf o;
+	loci_rewritten_query *out;
+	bool drop_stopwords;	/* false when every word is one */
+	bool failed;
+} rewriter;
+
+/* Only white space between units a and b (a < b)? */
+static bool
+adjacent(const rewriter *r, size_t a, size_t b)
 {
-	qtoken_vec v = { 0 };
-	outbuf o = { 0 };
+	for (size_t i = r->u[a].end; i < r->u[b].start; i++)
+		if (r->q[i] != ' ' && r->q[i] != '\t')
+			return false;
+	return true;
+}
+
+/* A synonym group goes to the parser as "syn:N", which the database
+ * layer turns into one Xapian OP_SYNONYM: the group weighs as one word,
+ * so a passage is not ranked up for naming the thing in several ways. */
+static void
+emit_group(rewriter *r, size_t g)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof buf, "syn:%zu", g);
+	append_str(&r->o, buf);
+}
+
+/* Is the unit next to unit i in direction d (-1, 1) NEAR or ADJ? */
+static bool
+near_operator(const rewriter *r, size_t i, int d)
+{
+	if ((d < 0 && i == 0) || (d > 0 && i + 1 >= r->n))
+		return false;
+	const unit *v = &r->u[i + (size_t)d];
+	size_t n = v->end - v->start;
+	return !v->dashed && ((n == 4 && memcmp(r->q + v->start, "NEAR", 4) == 0) ||
+			      (n == 3 && memcmp(r->q + v->start, "ADJ", 3) == 0));
+}
+
+/* Tries a synonym group on the words from unit i: returns how many units
+ * it replaced (0 if none matched). */
+static size_t
+try_synonyms(rewriter *r, size_t i, size_t limit)
+{
+	const char *terms[8];
+	bool caps[8];
+	size_t n = 0, g;
+
+	if (!r->syn)
+		return 0;
+	while (n < 8 && i + n < limit && (n == 0 || adjacent(r, i + n - 1, i + n))) {
+		const unit *u = &r->u[i + n];
+		if (is_operator(r->q + u->start, u->end - u->start))
+			break;
+		terms[n] = u->term;
+		caps[n] = u->caps;
+		n++;
+	}
+	size_t k = n ? loci_synonyms_match(r->syn, terms, caps, n, &g) : 0;
+	if (!k)
+		return 0;
+	/* NEAR and ADJ take words, not groups (Xapian cannot combine them). */
+	if (near_operator(r, i, -1) || near_operator(r, i + k - 1, 1))
+		return 0;
+	/* A trailing '*' would apply to the group's last member only. */
+	if (r->u[i + k - 1].end < r->len && r->q[r->u[i + k - 1].end] == '*')
+		return 0;
+	emit_group(r, g);
+	return k;
+}
+
+static size_t closing_quote(const struct rewriter_s *r, size_t from);
+
+/* Is the unit before field name i, or the first one after its value, an
+ * operator? */
+static bool
+next_to_operator(const rewriter *r, size_t i)
+{
+	size_t colon = r->u[i].end, value_end;
+
+	if (i > 0) {
+		const unit *v = &r->u[i - 1];
+		if (!v->dashed && is_operator(r->q + v->start, v->end - v->start))
+			return true;
+	}
+	if (colon + 1 < r->len && r->q[colon + 1] == '"')
+		value_end = closing_quote(r, colon + 2);
+	else
+		value_end = i + 1 < r->n ? r->u[i + 1].end : r->len;
+	for (size_t j = i + 1; j < r->n; j++) {
+		const unit *v = &r->u[j];
+		if (v->start > value_end)
+			return !v->dashed && is_operator(r->q + v->start, v->end - v->start);
+	}
+	return false;
+}
+
+/* Is unit i a stopword to drop?  Not in a phrase, a field, a wildcard, or
+ * with + or -, nor next to an operator (which needs its operand), nor in
+ * capitals (IS, US: acronyms, see emit_unit). */
+static bool
+droppable(const rewriter *r, size_t i, bool in_quotes)
+{
+	const unit *u = &r->u[i];
+
+	if (in_quotes || u->dashed || u->caps ||
+	    !loci_is_stopword(r->language, u->term, strlen(u->term)))
+		return false;
+	if (u->end < r->len && (r->q[u->end] == '*' || r->q[u->end] == ':'))
+		return false;
+	if (u->start > 0 && (r->q[u->start - 1] == '-' || r->q[u->start - 1] == '+' ||
+			     r->q[u->start - 1] == ':'))
+		return false;
+	for (int d = -1; d <= 1; d += 2) {
+		size_t j = i + (size_t)d;
+		if ((d < 0 && i == 0) || j >= r->n)
+			continue;
+		const unit *v = &r->u[j];
+		if (!v->dashed && is_operator(r->q + v->start, v->end - v->start))
+			return false;
+	}
+	return true;
+}
+
+/* Writes unit u as the parser should see it. */
+static void
+emit_unit(rewriter *r, const unit *u, bool in_quotes)
+{
+	const char *raw = r->q + u->start;
+	size_t raw_len = u->end - u->start;
+
+	if (!u->dashed && is_operator(raw, raw_len)) {
+		append(&r->o, raw, raw_len);
+	} else if (u->dashed && in_quotes) {
+		append_str(&r->o, u->dashed);	/* a phrase of the parts */
+	} else if (!u->dashed && u->caps && !in_quotes &&
+		   loci_is_stopword(r->language, u->term, strlen(u->term))) {
+		append_str(&r->o, "caps:");
+		append(&r->o, raw, raw_len);
+	} else {
+		append_str(&r->o, u->term);
+	}
+}
+
+/* Index of the closing quote after position from, or len. */
+static size_t
+closing_quote(const rewriter *r, size_t from)
+{
+	const char *p = memchr(r->q + from, '"', r->len - from);
+	return p ? (size_t)(p - r->q) : r->len;
+}
+
+static void
+rewrite(rewriter *r)
+{
+	size_t at = 0, i = 0;
 	bool in_quotes = false;
-	size_t at = 0;
+
+	while (i < r->n && !r->failed) {
+		unit *u = &r->u[i];
+
+		/* The text before the unit, with its quotes. */
+		for (size_t k = at; k < u->start; k++) {
+			if (r->q[k] != '"')
+				continue;
+			if (in_quotes) {
+				in_quotes = false;
+				continue;
+			}
+			/* A quoted phrase that is a synonym, whole: the group. */
+			size_t close = closing_quote(r, k + 1);
+			size_t j = i;
+			while (j < r->n && r->u[j].end <= close)
+				j++;
+			size_t g;
+			const char *terms[8];
+			bool caps[8];
+			size_t n = j - i < 8 ? j - i : 8;
+			for (size_t m = 0; m < n; m++) {
+				terms[m] = r->u[i + m].term;
+				caps[m] = r->u[i + m].caps;
+			}
+			if (r->syn && close < r->len && j > i && j - i <= 8 &&
+			    loci_synonyms_match(r->syn, terms, caps, n, &g) == j - i) {
+				append(&r->o, r->q + at, k - at);
+				emit_group(r, g);
+				at = close + 1;
+				i = j;
+				goto next;
+			}
+			in_quotes = true;
+		}
+		append(&r->o, r->q + at, u->start - at);
+		at = u->start;
+
+		if (!in_quotes && u->end < r->len && r->q[u->end] == ':' && is_field(u->term)) {
+			/* A field name; path: and date: values go on as typed.  A
+			 * field of free text restricts the search, as the boolean
+			 * ones do: "+source:reuters attack" is attack among
+			 * Reuters' articles (unless an operator says otherwise). */
+			if (!is_raw_field(u->term) && strcmp(u->term, "caps") != 0 &&
+			    !(u->start > 0 && strchr("+-", r->q[u->start - 1])) &&
+			    !next_to_operator(r, i))
+				append(&r->o, "+", 1);
+			append_str(&r->o, u->term);
+			append(&r->o, ":", 1);
+			at = u->end + 1;
+			i++;
+			if (is_raw_field(u->term)) {
+				size_t e = at;
+				while (e < r->len && r->q[e] != ' ' && r->q[e] != '\t')
+					e++;
+				append(&r->o, r->q + at, e - at);
+				at = e;
+				while (i < r->n && r->u[i].start < e)
+					i++;
+			} else if (i < r->n && r->u[i].start == at) {
+				/* The field's word: no synonyms, no caps. */
+				append_str(&r->o, r->u[i].term);
+				at = r->u[i].end;
+				i++;
+			}
+			continue;
+		}
+		if (!in_quotes && !(u->start > 0 && (r->q[u->start - 1] == '-' ||
+						     r->q[u->start - 1] == '+'))) {
+			size_t k = try_synonyms(r, i, r->n);
+			if (k) {
+				at = r->u[i + k - 1].end;
+				i += k;
+				continue;
+			}
+		}
+		if (r->drop_stopwords && droppable(r, i, in_quotes)) {
+			at = u->end;
+			i++;
+			continue;
+		}
+		size_t before = r->o.len;
+		emit_unit(r, u, in_quotes);
+		if (!in_quotes && u->end < r->len && r->q[u->end] == '*' && !r->o.nomem &&
+		    !add_prefix(r->out, r->o.buf + before))
+			r->failed = true;
+		at = u->end;
+		i++;
+next:
+		;
+	}
+	append(&r->o, r->q + at, r->len - at);
+}
+
+loci_status
+loci_query_rewrite(loci_analyzer *an, const loci_synonyms *syn, const char *q, size_t len,
+		   loci_rewritten_query *out)
+{
+	unit_vec v = { .q = q };
 	loci_status st;
 
 	memset(out, 0, sizeof *out);
 	st = loci_analyzer_tokenize(an, q, len, collect, &v);
 	if (st == LOCI_OK && v.nomem)
 		st = LOCI_ERR_NOMEM;
-	append(&o, "", 0);
-	for (size_t i = 0; st == LOCI_OK && i < v.count; i++) {
-		qtoken *t = &v.items[i];
-		size_t emitted_from;
-
-		copy_gap(&o, q, at, t->start, &in_quotes);
-		emitted_from = o.len;
-		if (t->kind == LOCI_TOKEN_WORD) {
-			if (is_operator(q + t->start, t->end - t->start))
-				append(&o, q + t->start, t->end - t->start);
-			else
-				append(&o, t->term, strlen(t->term));
-		} else if (t->kind == LOCI_TOKEN_COMPOUND) {
-			size_t j = i + 1;
-			if (in_quotes) {
-				/* A phrase of the parts, which the parser builds
-				 * from words joined by hyphens. */
-				for (; j < v.count && v.items[j].kind == LOCI_TOKEN_PART; j++) {
-					if (j > i + 1)
-						append(&o, "-", 1);
-					append(&o, v.items[j].term, strlen(v.items[j].term));
-				}
-			} else {
-				append(&o, t->term, strlen(t->term));
-				while (j < v.count && v.items[j].kind == LOCI_TOKEN_PART)
-					j++;
-			}
-			i = j - 1;
-		} else {
-			/* A part whose compound was too long to be a term. */
-			append(&o, t->term, strlen(t->term));
-		}
-		at = t->end;	/* a compound's span covers its parts */
-		if (!in_quotes && at < len && q[at] == '*' &&
-		    !add_prefix(out, o.buf + emitted_from, o.len - emitted_from))
+	rewriter r = { q, len, v.items, v.count, syn, loci_analyzer_language(an), { 0 }, out,
+		       false, false };
+	/* "to be or not to be" is all stopwords: then none is dropped. */
+	for (size_t i = 0; i < v.count && !r.drop_stopwords; i++)
+		r.drop_stopwords = !loci_is_stopword(r.language, v.items[i].term,
+						     strlen(v.items[i].term));
+	if (st == LOCI_OK) {
+		append(&r.o, "", 0);
+		rewrite(&r);
+		if (r.failed || r.o.nomem)
 			st = LOCI_ERR_NOMEM;
 	}
-	if (st == LOCI_OK)
-		copy_gap(&o, q, at, len, &in_quotes);
-	if (st == LOCI_OK && o.nomem)
-		st = LOCI_ERR_NOMEM;
-	for (size_t i = 0; i < v.count; i++)
+	for (size_t i = 0; i < v.count; i++) {
 		free(v.items[i].term);
+		free(v.items[i].dashed);
+	}
 	free(v.items);
 	if (st != LOCI_OK) {
-		free(o.buf);
+		free(r.o.buf);
 		loci_rewritten_query_free(out);
 		return st;
 	}
-	out->text = o.buf;
+	out->text = r.o.buf;
 	return LOCI_OK;
 }
 

@@ -7,7 +7,11 @@
  * (quotes, brackets, + - *).  A hyphenated word outside quotes becomes
  * its joined term ("al-Qaeda" -> "alqaeda"), which the index holds at the
  * word's position, so it works with NEAR and wildcards; inside quotes it
- * stays a phrase of its parts. */
+ * stays a phrase of its parts.  A stopword typed in capitals ("IS", "US")
+ * becomes "caps:IS", which finds it only where the text has it in
+ * capitals.  The values of path: and date: are passed on as typed.  With
+ * synonyms, a name of a group (or a quoted phrase that is one) becomes
+ * "syn:N", the group's number, which loci_db_parse_query() expands. */
 #ifndef LOCI_QUERY_REWRITE_H
 #define LOCI_QUERY_REWRITE_H
 
@@ -15,6 +19,7 @@
 
 #include "analyzer.h"
 #include "status.h"
+#include "synonyms.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -22,14 +27,15 @@ extern "C" {
 
 typedef struct {
 	char *text;		/* the query for Xapian's QueryParser */
-	char **prefixes;	/* normalised stems of trailing wildcards ("tajik*") */
+	char **prefixes;	/* normalised words before a trailing '*' ("tajik*") */
 	size_t n_prefixes;
 } loci_rewritten_query;
 
-/* Rewrites query[0..len).  LOCI_ERR_UTF8 if the query is not valid UTF-8,
- * LOCI_ERR_NOMEM.  On success free *out with loci_rewritten_query_free(). */
-loci_status loci_query_rewrite(loci_analyzer *an, const char *query, size_t len,
-			       loci_rewritten_query *out);
+/* Rewrites query[0..len); syn may be NULL (no synonyms).  LOCI_ERR_UTF8 if
+ * the query is not valid UTF-8, LOCI_ERR_NOMEM.  On success free *out with
+ * loci_rewritten_query_free(). */
+loci_status loci_query_rewrite(loci_analyzer *an, const loci_synonyms *syn, const char *query,
+			       size_t len, loci_rewritten_query *out);
 
 void loci_rewritten_query_free(loci_rewritten_query *q);
 

@@ -15,6 +15,7 @@
 #include "escape.h"
 #include "index_info.h"
 #include "paths.h"
+#include "synonyms.h"
 #include "update.h"
 #include "walk.h"
 
@@ -26,7 +27,8 @@ enum {
 };
 
 static const char usage_text[] =
-	"usage: loci-index [--db DIR] [--language LANG] [--rebuild] [--no-delete] [--follow]\n"
+	"usage: loci-index [--db DIR] [--language LANG] [--synonyms FILE] [--rebuild]\n"
+	"                  [--no-delete] [--follow]\n"
 	"                  [--files-from FILE [-0 | --null]] [--max-size MB]\n"
 	"                  [--commit-every N] [--commit-mb MB] [--wait SECONDS]\n"
 	"                  [-v | --verbose] [-q | --quiet] [--json] [PATH...]\n"
@@ -39,6 +41,7 @@ typedef struct {
 	bool language_given;
 	bool rebuild, quiet, json, info, list, null_sep;
 	const char *files_from;
+	const char *synonyms;
 	double wait_seconds;
 	walk_callbacks walk;
 	update_options update;
@@ -120,6 +123,7 @@ parse_options(int argc, char **argv, options *o)
 		{ "no-delete", no_argument, NULL, 'K' },
 		{ "follow", no_argument, NULL, 'F' },
 		{ "files-from", required_argument, NULL, 'f' },
+		{ "synonyms", required_argument, NULL, 'Y' },
 		{ "null", no_argument, NULL, '0' },
 		{ "max-size", required_argument, NULL, 'M' },
 		{ "commit-every", required_argument, NULL, 'C' },
@@ -154,6 +158,7 @@ parse_options(int argc, char **argv, options *o)
 		case 'K': o->update.keep_missing = true; break;
 		case 'F': o->walk.follow = true; break;
 		case 'f': o->files_from = optarg; break;
+		case 'Y': o->synonyms = optarg; break;
 		case '0': o->null_sep = true; break;
 		case 'M':
 			if (!parse_number(optarg, 1 << 20, &v) || v == 0)
@@ -386,6 +391,81 @@ count_files(const options *o, int argc, char **argv)
 	return n;
 }
 
+/* Reads, checks and stores the synonyms file in the index, where
+ * loci-search finds it.  Returns an exit code. */
+static int
+store_synonyms(loci_writer *w, loci_analyzer *an, const char *db_path, const char *file)
+{
+	FILE *f = fopen(file, "rb");
+	char *text = NULL, *problem = NULL, *msg = NULL;
+	size_t len = 0;
+	loci_synonyms *syn = NULL;
+	int rc = 0;
+
+	if (!f) {
+		int e = errno;
+		err_subject("cannot read --synonyms", file, "");
+		fprintf(stderr, "loci-index: %s\n", strerror(e));
+		return EXIT_USAGE;
+	}
+	FILE *mem = open_memstream(&text, &len);
+	char buf[8192];
+	size_t n;
+	while (mem && (n = fread(buf, 1, sizeof buf, f)) > 0)
+		fwrite(buf, 1, n, mem);
+	if (mem)
+		fclose(mem);
+	fclose(f);
+	if (!text)
+		return index_error(db_path, LOCI_ERR_NOMEM, NULL);
+	loci_status st = loci_synonyms_parse(an, text, len, &syn, &problem);
+	if (st == LOCI_ERR_INVALID) {
+		char rest[512];
+		snprintf(rest, sizeof rest, ": %s", problem);
+		err_subject("bad --synonyms file", file, rest);
+		rc = EXIT_USAGE;
+	} else if (st != LOCI_OK) {
+		rc = index_error(db_path, st, NULL);
+	} else if (strlen(text) != len) {
+		err_subject("bad --synonyms file", file, ": holds a NUL byte");
+		rc = EXIT_USAGE;
+	} else if ((st = loci_writer_set_meta(w, LOCI_META_SYNONYMS, text, &msg)) != LOCI_OK ||
+		   (st = loci_writer_set_meta(w, LOCI_META_SYNONYMS_PATH, file, &msg)) != LOCI_OK ||
+		   (st = loci_writer_commit(w, &msg)) != LOCI_OK) {
+		/* Committed at once, even when no article changes. */
+		rc = index_error(db_path, st, msg);
+	}
+	loci_synonyms_free(syn);
+	free(problem);
+	free(msg);
+	free(text);
+	return rc;
+}
+
+static int
+copy_synonyms(loci_writer *from, loci_writer *to, const char *db_path)
+{
+	char *text = NULL, *msg = NULL;
+	loci_status st = loci_writer_get_meta(from, LOCI_META_SYNONYMS, &text, &msg);
+	int rc = 0;
+
+	if (st == LOCI_OK && *text)
+		st = loci_writer_set_meta(to, LOCI_META_SYNONYMS, text, &msg);
+	free(text);
+	text = NULL;
+	if (st == LOCI_OK)
+		st = loci_writer_get_meta(from, LOCI_META_SYNONYMS_PATH, &text, &msg);
+	if (st == LOCI_OK && *text)
+		st = loci_writer_set_meta(to, LOCI_META_SYNONYMS_PATH, text, &msg);
+	if (st == LOCI_OK)
+		st = loci_writer_commit(to, &msg);
+	if (st != LOCI_OK)
+		rc = index_error(db_path, st, msg);
+	free(text);
+	free(msg);
+	return rc;
+}
+
 /* For --rebuild: the language of the index being replaced, unless one
  * is given, so that a rebuild does not switch languages behind the
  * user's back. */
@@ -470,7 +550,23 @@ run(const options *opts, const char *db_path, int argc, char **argv)
 		rc = EXIT_INDEX;
 		goto out;
 	}
+	if (o.synonyms && (rc = store_synonyms(w, an, db_path, o.synonyms)) != 0)
+		goto out;
+	/* A rebuild keeps the synonyms of the index it replaces. */
+	if (guard && !o.synonyms && (rc = copy_synonyms(guard, w, db_path)) != 0)
+		goto out;
 	update_options uo = o.update;
+	/* The synonyms file is the index's configuration, not an article,
+	 * even when it sits in the folder being indexed. */
+	char *syn_path = NULL;
+	if (loci_writer_get_meta(w, LOCI_META_SYNONYMS_PATH, &syn_path, NULL) == LOCI_OK) {
+		struct stat sb;
+		if (*syn_path && stat(syn_path, &sb) == 0) {
+			uo.skip_dev = sb.st_dev;
+			uo.skip_ino = sb.st_ino;
+		}
+		free(syn_path);
+	}
 	for (int i = 0; i < argc; i++)
 		normalize_path(argv[i]);
 	if (!o.quiet && !uo.verbose && isatty(STDERR_FILENO) && !o.files_from)

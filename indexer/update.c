@@ -262,6 +262,8 @@ updater_file(void *ctx, const char *path, const struct stat *st)
 		u->stopped = true;
 		return 1;
 	}
+	if (u->opts.skip_ino && st->st_ino == u->opts.skip_ino && st->st_dev == u->opts.skip_dev)
+		return 0;
 	u->files_done++;
 	show_progress(u);
 	if (!pathset_add(&u->seen, path)) {

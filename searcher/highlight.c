@@ -11,13 +11,14 @@ typedef struct {
 
 struct highlighter {
 	loci_analyzer *an;
-	strset plain, stems;
+	strset plain, stems, caps;
 	const loci_rewritten_query *rq;
 	bool nomem;
 };
 
 typedef struct {
 	highlighter *h;
+	const char *text;
 	span *spans;
 	size_t count, cap;
 	bool nomem;
@@ -62,11 +63,13 @@ strset_free(strset *s)
 }
 
 static void
-add_query_term(void *ctx, const char *term, size_t len, bool stemmed)
+add_query_term(void *ctx, const char *term, size_t len, loci_term_kind kind)
 {
 	highlighter *h = ctx;
+	strset *set = kind == LOCI_TERM_STEM ? &h->stems : kind == LOCI_TERM_CAPS ? &h->caps
+										    : &h->plain;
 
-	if (!strset_add(stemmed ? &h->stems : &h->plain, term, len))
+	if (!strset_add(set, term, len))
 		h->nomem = true;
 }
 
@@ -91,6 +94,7 @@ highlighter_new(loci_analyzer *an, const loci_query *q, const loci_rewritten_que
 	}
 	qsort(h->plain.items, h->plain.count, sizeof *h->plain.items, cmp_str);
 	qsort(h->stems.items, h->stems.count, sizeof *h->stems.items, cmp_str);
+	qsort(h->caps.items, h->caps.count, sizeof *h->caps.items, cmp_str);
 	*out = h;
 	return LOCI_OK;
 }
@@ -102,13 +106,26 @@ highlighter_free(highlighter *h)
 		return;
 	strset_free(&h->plain);
 	strset_free(&h->stems);
+	strset_free(&h->caps);
 	free(h);
 }
 
 static bool
-matches(highlighter *h, const loci_token *tok)
+in_caps(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!(s[i] >= 'A' && s[i] <= 'Z'))
+			return false;
+	return n >= 2;
+}
+
+static bool
+matches(highlighter *h, const char *text, const loci_token *tok)
 {
 	if (strset_has(&h->plain, tok->term))
+		return true;
+	if (h->caps.count && strset_has(&h->caps, tok->term) &&
+	    in_caps(text + tok->start, tok->end - tok->start))
 		return true;
 	for (size_t i = 0; i < h->rq->n_prefixes; i++) {
 		const char *p = h->rq->prefixes[i];
@@ -134,7 +151,7 @@ mark_token(void *ctx, const loci_token *tok)
 {
 	span_ctx *c = ctx;
 
-	if (!matches(c->h, tok))
+	if (!matches(c->h, c->text, tok))
 		return 0;
 	/* Tokens come in text order; a compound comes before its parts and
 	 * covers them, so overlapping spans merge into the last one. */
@@ -160,7 +177,7 @@ mark_token(void *ctx, const loci_token *tok)
 loci_status
 highlighter_spans(highlighter *h, const char *text, size_t len, span **out, size_t *n)
 {
-	span_ctx c = { h, NULL, 0, 0, false };
+	span_ctx c = { h, text, NULL, 0, 0, false };
 	loci_status st = loci_analyzer_tokenize(h->an, text, len, mark_token, &c);
 
 	if (st == LOCI_OK && c.nomem)

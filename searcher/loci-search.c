@@ -31,7 +31,7 @@ static const char usage_text[] =
 	"                   [--format text|json|ndjson|tsv|trec|vimgrep]\n"
 	"                   [--color auto|always|never] [--explain]\n"
 	"                   [--per-article N | --articles] [-C N | --context N]\n"
-	"                   [--sort relevance|date|-date]\n"
+	"                   [--sort relevance|date|-date] [--no-synonyms]\n"
 	"                   (QUERY... | --like PATH#N | --queries FILE)\n"
 	"       loci-search -h | --help | --version\n";
 
@@ -49,6 +49,7 @@ typedef struct {
 	bool explain;
 	const char *like;
 	const char *queries;
+	bool no_synonyms;
 	char *query;
 } options;
 
@@ -56,6 +57,7 @@ typedef struct {
 	const options *o;
 	loci_db *db;
 	loci_analyzer *an;
+	loci_synonyms *syn;	/* NULL: none, or --no-synonyms */
 	printer p;
 	bool any_hits;
 	bool any_error;
@@ -161,6 +163,7 @@ parse_options(int argc, char **argv, options *o)
 		{ "sort", required_argument, NULL, 'S' },
 		{ "like", required_argument, NULL, 'L' },
 		{ "queries", required_argument, NULL, 'Q' },
+		{ "no-synonyms", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -226,6 +229,7 @@ parse_options(int argc, char **argv, options *o)
 		case 'e': o->explain = true; break;
 		case 'L': o->like = optarg; break;
 		case 'Q': o->queries = optarg; break;
+		case 'N': o->no_synonyms = true; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': printf("loci-search %s\n", LOCI_VERSION); return 0;
 		default: fputs(usage_text, stderr); return EXIT_USAGE;
@@ -250,6 +254,27 @@ parse_options(int argc, char **argv, options *o)
 		return EXIT_INDEX;
 	}
 	return -1;
+}
+
+/* Loads the synonyms the indexer stored, if any. */
+static int
+load_synonyms(const char *db_path, loci_db *db, loci_analyzer *an, loci_synonyms **syn)
+{
+	char *text = NULL, *msg = NULL, *problem = NULL;
+	loci_status st = loci_db_get_meta(db, LOCI_META_SYNONYMS, &text, &msg);
+	int rc = 0;
+
+	if (st == LOCI_OK && *text)
+		st = loci_synonyms_parse(an, text, strlen(text), syn, &problem);
+	if (st != LOCI_OK) {
+		err_line("cannot read the synonyms of index", db_path,
+			 problem ? problem : msg ? msg : loci_status_to_string(st));
+		rc = EXIT_INDEX;
+	}
+	free(text);
+	free(msg);
+	free(problem);
+	return rc;
 }
 
 /* Opens the index and the analyser it was built with. */
@@ -380,10 +405,10 @@ run_text(session *s, const char *text, loci_rewritten_query *rq, loci_query **q,
 		.offset = s->o->offset, .limit = s->o->limit,
 		.per_article = s->o->per_article, .sort = s->o->sort,
 	};
-	loci_status st = loci_query_rewrite(s->an, text, strlen(text), rq);
+	loci_status st = loci_query_rewrite(s->an, s->syn, text, strlen(text), rq);
 
 	if (st == LOCI_OK)
-		st = loci_db_parse_query(s->db, s->an, rq->text, q, msg);
+		st = loci_db_parse_query(s->db, s->an, s->syn, rq->text, q, msg);
 	if (st == LOCI_OK)
 		st = loci_db_search(s->db, *q, &so, res, msg);
 	return st;
@@ -552,7 +577,8 @@ main(int argc, char **argv)
 	}
 	if (!db_path) {
 		rc = EXIT_INDEX;
-	} else if ((rc = open_index(db_path, &s.db, &s.an)) == 0) {
+	} else if ((rc = open_index(db_path, &s.db, &s.an)) == 0 &&
+		   (o.no_synonyms || (rc = load_synonyms(db_path, s.db, s.an, &s.syn)) == 0)) {
 		if (o.format == FORMAT_TEXT)
 			printer_text_init(&s.p, stdout, terminal_width(), o.color, o.explain,
 					  o.articles);
@@ -569,6 +595,7 @@ main(int argc, char **argv)
 			rc = EXIT_INDEX;
 		}
 	}
+	loci_synonyms_free(s.syn);
 	loci_analyzer_free(s.an);
 	loci_db_close(s.db);
 	free(db_path);

@@ -43,7 +43,7 @@ class Corpus(unittest.TestCase):
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="loci-cli-")
         cls.db = os.path.join(cls.tmp, "db")
-        r = run(INDEX, "--db", cls.db, CORPUS)
+        r = run(INDEX, "--db", cls.db, "--synonyms", os.path.join(CORPUS, "synonyms.txt"), CORPUS)
         assert r.returncode == 0, r.stderr.decode()
         cls.index_stderr = r.stderr.decode()
 
@@ -78,7 +78,7 @@ class Corpus(unittest.TestCase):
         self.assertIn("Guantánamo", hits[0]["text"])
 
     def test_phrase(self):
-        hits = self.hits('"Islamic State"')
+        hits = self.hits("--no-synonyms", '"Islamic State"')
         self.assertGreater(len(hits), 3)
         for h in hits:
             self.assertIn("islamic state", fold(h["text"]))
@@ -106,10 +106,10 @@ class Corpus(unittest.TestCase):
         self.assertIn("rival, al-Qaeda", hits[0]["text"])
 
     def test_hyphenated_word_whole_and_parts(self):
-        whole = self.hits("-n", "100", "ISIS-K")
+        whole = self.hits("-n", "100", "--no-synonyms", "ISIS-K")
         for h in whole:
             self.assertIn("isis-k", fold(h["text"]))
-        parts = self.hits("-n", "100", "ISIS")
+        parts = self.hits("-n", "100", "--no-synonyms", "ISIS")
         self.assertGreaterEqual(len(parts), len(whole))
 
     def test_number_with_separator(self):
@@ -153,7 +153,7 @@ class Corpus(unittest.TestCase):
         self.assertRegex(lines[0], r"^1\. \S*corpus/[-a-z]+\.txt:\d+ #\d+  .+ \(\d+\.\d\d\)$")
 
     def test_json_shape(self):
-        r, doc = self.search("-n", "5", "Crocus", "City", "Hall")
+        r, doc = self.search("-n", "5", "--no-synonyms", "Crocus", "City", "Hall")
         self.assertEqual(r.returncode, 0)
         self.assertEqual(list(doc), ["query", "parsed", "total", "hits", "suggestion"])
         self.assertIsNone(doc["suggestion"])
@@ -283,6 +283,55 @@ class Corpus(unittest.TestCase):
         with open(path, encoding="utf-8") as f:
             src = f.read().split("\n")[int(line) - 1]
         self.assertEqual(src.encode()[int(col) - 1:].decode()[:10], "Guantánamo")
+
+    def test_synonyms_find_every_name(self):
+        names = {"ISKP": "iskp", "ISIS-K": "isis-k", "IS-K": "is-k",
+                 '"Islamic State Khorasan"': "islamic state khorasan"}
+        for typed in names:
+            hits = self.hits("-n", "100", "--per-article", "0", typed)
+            texts = " ".join(fold(h["text"]) for h in hits)
+            for other in names.values():
+                self.assertIn(other, texts, "%s should find %s" % (typed, other))
+        plain = self.hits("-n", "100", "--per-article", "0", "--no-synonyms", "ISKP")
+        self.assertTrue(all("iskp" in fold(h["text"]) for h in plain))
+        qaida = self.hits("-n", "100", "--per-article", "0", "al-Qaeda")
+        self.assertTrue(any("al-qaida" in fold(h["text"]) for h in qaida))
+        self.assertTrue(any("al-qaeda" in fold(h["text"]) for h in qaida))
+        hall = self.hits("-n", "100", "--per-article", "0", "Crocus", "City", "Hall")
+        self.assertTrue(any("crocus town hall" in fold(h["text"]) for h in hall))
+
+    def test_synonyms_with_near(self):
+        # NEAR takes words: the group is not used next to it.
+        self.assertIn("rival, al-Qaeda", self.hits("al-Qaeda", "NEAR", "rival")[0]["text"])
+
+    def test_acronym_in_capitals(self):
+        hits = self.hits("IS", "leaders")
+        self.assertIn("IS leaders", hits[0]["text"])
+        r, doc = self.search("--explain", "--no-synonyms", "IS", "leaders")
+        self.assertEqual(doc["parsed"], "Query((XUis@1 OR Zleader@2))")
+        r = run(SEARCH, "--db", self.db, "--color", "always", "--no-synonyms", "-n", "1",
+                "IS", "leaders")
+        out = r.stdout.decode()
+        self.assertIn("\033[1;31mIS\033[0m", out)
+        self.assertNotIn("\033[1;31mis\033[0m", out)   # the verb is not marked
+
+    def test_stopwords_dropped(self):
+        r, doc = self.search("--no-synonyms", "the", "war", "in", "Syria")
+        self.assertEqual(doc["parsed"], "Query((Zwar@1 OR Zsyria@2))")
+        r, doc = self.search("to", "be", "or", "not", "to", "be")
+        self.assertIn("Zbe", doc["parsed"])
+
+    def test_path_field(self):
+        hits = self.hits("-n", "100", "path:%s/taz-crocus-attack-experts.txt" % CORPUS, "ISKP")
+        self.assertTrue(hits)
+        self.assertTrue(all(h["path"].endswith("taz-crocus-attack-experts.txt") for h in hits))
+        self.assertEqual(len(self.hits("-n", "100", "path:%s" % CORPUS, "Taliban")),
+                         len(self.hits("-n", "100", "Taliban")))
+
+    def test_title_field(self):
+        hits = self.hits("-n", "100", "title:Implications")
+        self.assertEqual({h["path"] for h in hits},
+                         {os.path.join(CORPUS, "stimson-jadoon-iskp-implications.txt")})
 
     def test_reindex_does_not_duplicate(self):
         before = self.hits("-n", "1000", "attack")
@@ -486,6 +535,68 @@ Gunmen opened fire in the concert hall.
         self.assertEqual(self.search("reuters")[0].returncode, 1)
         out = run(SEARCH, "--db", self.db, "--color", "never", "concert").stdout.decode()
         self.assertIn("Crocus: what we know [Reuters, 2024-03-25T10:30:00+03:00]", out)
+
+    def test_fields_and_dates(self):
+        def article(name, date, source, author, tags, text):
+            self.write(name, ("---\ndate: %s\nsource: %s\nauthor: %s\ntags: [%s]\n---\n%s\n"
+                              % (date, source, author, tags, text)).encode())
+        article("a.txt", "2023-11-02", "Reuters", "Jane Doe", "Russia, Central Asia",
+                "Gunmen seen in Moscow.")
+        article("b.txt", "2024-03-25", "The Guardian", "John Roe", "Russia",
+                "Gunmen at the concert hall.")
+        article("c.txt", "2024-03-30T08:00:00Z", "Reuters", "Ann Poe", "Tajikistan",
+                "Gunmen were Tajik.")
+        article("d.txt", "2025-01-01", "AP", "Bo Li", "Iran", "Gunmen in Kerman.")
+        self.write("e.txt", b"Gunmen without a date.\n")
+        self.assertEqual(self.index(self.src).returncode, 0)
+
+        def names(*q):
+            r, doc = self.search("-n", "50", *q)
+            self.assertIn(r.returncode, (0, 1), r.stderr)
+            return [os.path.basename(h["path"]) for h in doc["hits"]] if doc else None
+
+        self.assertEqual(sorted(names("source:reuters", "gunmen")), ["a.txt", "c.txt"])
+        self.assertEqual(names("source:guardian"), ["b.txt"])
+        self.assertEqual(names("author:roe"), ["b.txt"])
+        self.assertEqual(sorted(names('tag:"central asia"')), ["a.txt"])
+        self.assertEqual(sorted(names("tag:russia", "gunmen")), ["a.txt", "b.txt"])
+        self.assertEqual(sorted(names("gunmen", "date:2024-03-01..2024-03-31")),
+                         ["b.txt", "c.txt"])
+        self.assertEqual(sorted(names("gunmen", "date:2023..2024")), ["a.txt", "b.txt", "c.txt"])
+        self.assertEqual(sorted(names("gunmen", "date:2024..")), ["b.txt", "c.txt", "d.txt"])
+        self.assertEqual(sorted(names("gunmen", "date:..2023-12")), ["a.txt"])
+        self.assertEqual(names("--sort", "date", "gunmen"),
+                         ["a.txt", "b.txt", "c.txt", "d.txt", "e.txt"])
+        self.assertEqual(names("--sort", "-date", "gunmen")[:4],
+                         ["d.txt", "c.txt", "b.txt", "a.txt"])
+        r, _ = self.search("gunmen", "date:2024-13..2025")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(b"dates are YYYY, YYYY-MM or YYYY-MM-DD", r.stderr)
+
+    def test_bad_synonyms_file(self):
+        self.write("a.txt", b"Text.\n")
+        syn = os.path.join(self.tmp, "syn.txt")
+        with open(syn, "w") as f:
+            f.write("ISKP, ISIS-K\nlonely\n")
+        r = self.index("--synonyms", syn, self.src)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(b"line 2: a group needs two names or more", r.stderr)
+        r = self.index("--synonyms", os.path.join(self.tmp, "missing"), self.src)
+        self.assertEqual(r.returncode, 2)
+
+    def test_synonyms_file_is_not_an_article(self):
+        self.write("a.txt", b"Tajik migrants.\n")
+        syn = self.write("synonyms.txt", b"migrant, Gastarbeiter\n")
+        self.assertEqual(self.index("--synonyms", syn, self.src).returncode, 0)
+        r, doc = self.search("Gastarbeiter")
+        self.assertEqual([os.path.basename(h["path"]) for h in doc["hits"]], ["a.txt"])
+        # Later runs remember it, with or without --synonyms.
+        os.utime(syn, (9, 9))
+        self.assertEqual(self.index(self.src).returncode, 0)
+        r, doc = self.search("Gastarbeiter")
+        self.assertEqual(len(doc["hits"]), 1)
+        r, doc = self.search("--no-synonyms", "Gastarbeiter")
+        self.assertEqual(r.returncode, 1)
 
     def test_language_is_recorded_in_the_index(self):
         self.write("fr.txt", "Les chevaux du village\n".encode())

@@ -160,9 +160,9 @@ run_query(loci_db *db, const char *query, unsigned offset, unsigned limit,
 	loci_status st;
 
 	*out = NULL;
-	if ((st = loci_query_rewrite(an, query, strlen(query), &rq)) != LOCI_OK)
+	if ((st = loci_query_rewrite(an, NULL, query, strlen(query), &rq)) != LOCI_OK)
 		return st;
-	st = loci_db_parse_query(db, an, rq.text, &q, err);
+	st = loci_db_parse_query(db, an, NULL, rq.text, &q, err);
 	if (st == LOCI_OK) {
 		loci_search_options so = { .offset = offset, .limit = limit };
 		st = loci_db_search(db, q, &so, out, err);
@@ -546,14 +546,14 @@ typedef struct {
 } term_list;
 
 static void
-save_term(void *ctx, const char *term, size_t len, bool stemmed)
+save_term(void *ctx, const char *term, size_t len, loci_term_kind kind)
 {
 	term_list *l = ctx;
 
 	if (l->n < 16 && len < sizeof l->terms[0]) {
 		memcpy(l->terms[l->n], term, len);
 		l->terms[l->n][len] = '\0';
-		l->stemmed[l->n] = stemmed;
+		l->stemmed[l->n] = kind == LOCI_TERM_STEM;
 		l->n++;
 	}
 }
@@ -568,9 +568,9 @@ query_terms(loci_db *db, const char *query, term_list *l)
 	bool ok = false;
 
 	memset(l, 0, sizeof *l);
-	if (!CHECK_STATUS(loci_query_rewrite(an, query, strlen(query), &rq), LOCI_OK))
+	if (!CHECK_STATUS(loci_query_rewrite(an, NULL, query, strlen(query), &rq), LOCI_OK))
 		return false;
-	if (CHECK_STATUS(loci_db_parse_query(db, an, rq.text, &q, &err), LOCI_OK)) {
+	if (CHECK_STATUS(loci_db_parse_query(db, an, NULL, rq.text, &q, &err), LOCI_OK)) {
 		ok = CHECK_STATUS(loci_query_terms(q, save_term, l), LOCI_OK);
 		CHECK(strlen(loci_query_describe(q)) > 0);
 	}
@@ -644,7 +644,7 @@ check_syntax_error(loci_db *db, const char *text, int line)
 {
 	loci_query *q = (loci_query *)&q;
 	char *err = NULL;
-	loci_status st = loci_db_parse_query(db, an, text, &q, &err);
+	loci_status st = loci_db_parse_query(db, an, NULL, text, &q, &err);
 
 	if (!CHECK_STATUS(st, LOCI_ERR_QUERY_SYNTAX))
 		NOTE("query '%s' at line %d", text, line);
@@ -671,10 +671,10 @@ test_query_syntax(void)
 	CHECK_SYNTAX_ERROR(db, "taliban NOT");
 	CHECK_SYNTAX_ERROR(db, "a OR OR b");
 	/* A NULL err is allowed. */
-	CHECK_STATUS(loci_db_parse_query(db, an, "taliban AND", &q, NULL), LOCI_ERR_QUERY_SYNTAX);
+	CHECK_STATUS(loci_db_parse_query(db, an, NULL, "taliban AND", &q, NULL), LOCI_ERR_QUERY_SYNTAX);
 
 	/* A well-formed query still parses after the errors. */
-	if (CHECK_STATUS(loci_db_parse_query(db, an, "taliban AND doha", &q, &err), LOCI_OK))
+	if (CHECK_STATUS(loci_db_parse_query(db, an, NULL, "taliban AND doha", &q, &err), LOCI_OK))
 		loci_query_free(q);
 	loci_db_close(db);
 	free(err);

@@ -4,6 +4,7 @@
 
 #include "check.h"
 #include "query_rewrite.h"
+#include "synonyms.h"
 
 static loci_analyzer *an;
 
@@ -22,7 +23,7 @@ check_rewrite(const char *query, const char *want_text, const char *const *want_
 
 	while (want_prefixes[n_want])
 		n_want++;
-	if (!CHECK_STATUS(loci_query_rewrite(an, query, strlen(query), &q), LOCI_OK)) {
+	if (!CHECK_STATUS(loci_query_rewrite(an, NULL, query, strlen(query), &q), LOCI_OK)) {
 		NOTE("query at line %d", line);
 		return;
 	}
@@ -34,6 +35,89 @@ check_rewrite(const char *query, const char *want_text, const char *const *want_
 		NOTE("query at line %d", line);
 	loci_rewritten_query_free(&q);
 	CHECK(q.text == NULL && q.prefixes == NULL && q.n_prefixes == 0);
+}
+
+static loci_synonyms *syn;
+
+static void
+check_syn(const char *query, const char *want_text, int line)
+{
+	loci_rewritten_query q;
+
+	if (!CHECK_STATUS(loci_query_rewrite(an, syn, query, strlen(query), &q), LOCI_OK))
+		return;
+	if (!CHECK_STR_EQ(q.text, want_text))
+		NOTE("query at line %d", line);
+	loci_rewritten_query_free(&q);
+}
+
+/* Stopwords go, unless typed in capitals (acronyms), in a phrase, next
+ * to an operator, or when the query has nothing else. */
+static void
+test_stopwords_and_capitals(void)
+{
+	CHECK_REWRITE("the war in Syria", " war  syria", NULL);
+	CHECK_REWRITE("IS leaders", "caps:IS leaders", NULL);
+	CHECK_REWRITE("US officials", "caps:US officials", NULL);
+	CHECK_REWRITE("Is it", "is it", NULL);
+	CHECK_REWRITE("\"the war\"", "\"the war\"", NULL);
+	CHECK_REWRITE("war AND the", "war AND the", NULL);
+	CHECK_REWRITE("-the war", "-the war", NULL);
+	CHECK_REWRITE("ISKP leaders", "iskp leaders", NULL);
+}
+
+static void
+test_fields(void)
+{
+	/* A field of free text restricts the search (+), unless an
+	 * operator joins it to the rest. */
+	CHECK_REWRITE("title:Crocus attack", "+title:crocus attack", NULL);
+	CHECK_REWRITE("Source:Reuters", "+source:reuters", NULL);
+	CHECK_REWRITE("title:Crocus OR title:Moscow", "title:crocus OR title:moscow", NULL);
+	CHECK_REWRITE("tag:\"Central Asia\" AND attack", "tag:\"central asia\" AND attack", NULL);
+	CHECK_REWRITE("-source:Reuters attack", "-source:reuters attack", NULL);
+	CHECK_REWRITE("path:Corpus/A-B.txt ISKP", "path:Corpus/A-B.txt iskp", NULL);
+	CHECK_REWRITE("date:2024-03-01..2024-03-31 attack", "date:2024-03-01..2024-03-31 attack",
+		      NULL);
+	CHECK_REWRITE("tag:the", "+tag:the", NULL);
+	/* Not a field name: an ordinary word before a colon. */
+	CHECK_REWRITE("Note: attack", "note: attack", NULL);
+}
+
+static void
+test_synonyms(void)
+{
+	static const char file[] =
+		"# groups\n"
+		"ISKP, ISIS-K, IS-K, Islamic State Khorasan\n"
+		"\n"
+		"ISIS, IS, Daesh  # IS typed in capitals only\n";
+	char *problem = NULL;
+
+	if (!CHECK_STATUS(loci_synonyms_parse(an, file, strlen(file), &syn, &problem), LOCI_OK))
+		return;
+	CHECK_UINT_EQ(loci_synonyms_groups(syn), 2);
+	check_syn("ISKP attack", "syn:0 attack", __LINE__);
+	check_syn("ISIS-K attack", "syn:0 attack", __LINE__);
+	check_syn("is-k", "syn:0", __LINE__);
+	check_syn("Islamic State Khorasan Province", "syn:0 province", __LINE__);
+	check_syn("\"Islamic State Khorasan\"", "syn:0", __LINE__);
+	check_syn("\"Islamic State Khorasan fighters\"", "\"islamic state khorasan fighters\"",
+		  __LINE__);
+	check_syn("IS leaders", "syn:1 leaders", __LINE__);
+	check_syn("is leaders", " leaders", __LINE__);
+	check_syn("Daesh*", "daesh*", __LINE__);
+	check_syn("-ISKP attack", "-iskp attack", __LINE__);
+	check_syn("title:ISKP", "+title:iskp", __LINE__);
+	loci_synonyms_free(syn);
+	syn = NULL;
+
+	/* A group of one name is a mistake worth reporting, with its line. */
+	CHECK_STATUS(loci_synonyms_parse(an, "a, b\nlonely\n", 14, &syn, &problem),
+		     LOCI_ERR_INVALID);
+	CHECK_STR_EQ(problem, "line 2: a group needs two names or more, separated by commas");
+	free(problem);
+	CHECK(syn == NULL);
 }
 
 static void
@@ -58,9 +142,10 @@ test_operators(void)
 	CHECK_REWRITE("Taliban OR Russia NOT Ukraine", "taliban OR russia NOT ukraine", NULL);
 	CHECK_REWRITE("a XOR b", "a XOR b", NULL);
 	CHECK_REWRITE("Moscow ADJ attack", "moscow ADJ attack", NULL);
-	/* Only operators typed in capitals are operators. */
-	CHECK_REWRITE("Taliban and Russia", "taliban and russia", NULL);
-	CHECK_REWRITE("Taliban And Russia", "taliban and russia", NULL);
+	/* Only operators typed in capitals are operators; in lower case
+	 * they are stopwords, and dropped. */
+	CHECK_REWRITE("Taliban and Russia", "taliban  russia", NULL);
+	CHECK_REWRITE("Taliban And Russia", "taliban  russia", NULL);
 	CHECK_REWRITE("ANDROID NEARBY", "android nearby", NULL);
 	/* Brackets. */
 	CHECK_REWRITE("(Taliban OR ISIS-K) AND Moscow", "(taliban OR isisk) AND moscow", NULL);
@@ -104,15 +189,15 @@ test_errors(void)
 	loci_rewritten_query q;
 
 	memset(&q, 0x55, sizeof q);
-	CHECK_STATUS(loci_query_rewrite(an, "bad \xFF query", 11, &q), LOCI_ERR_UTF8);
+	CHECK_STATUS(loci_query_rewrite(an, NULL, "bad \xFF query", 11, &q), LOCI_ERR_UTF8);
 	CHECK(q.text == NULL && q.prefixes == NULL && q.n_prefixes == 0);
 	loci_rewritten_query_free(&q);	/* safe on a failed rewrite */
 
-	CHECK_STATUS(loci_query_rewrite(an, "\xED\xA0\x80", 3, &q), LOCI_ERR_UTF8);
+	CHECK_STATUS(loci_query_rewrite(an, NULL, "\xED\xA0\x80", 3, &q), LOCI_ERR_UTF8);
 	CHECK(q.text == NULL);
 
 	/* len is honoured: the bytes after it are not read. */
-	CHECK_STATUS(loci_query_rewrite(an, "Moscow\xFF", 6, &q), LOCI_OK);
+	CHECK_STATUS(loci_query_rewrite(an, NULL, "Moscow\xFF", 6, &q), LOCI_OK);
 	CHECK_STR_EQ(q.text, "moscow");
 	loci_rewritten_query_free(&q);
 }
@@ -124,6 +209,9 @@ main(void)
 		return check_done();
 	test_words();
 	test_operators();
+	test_stopwords_and_capitals();
+	test_fields();
+	test_synonyms();
 	test_compounds();
 	test_wildcards();
 	test_errors();
