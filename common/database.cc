@@ -827,6 +827,26 @@ loci_db_search(loci_db *db, const loci_query *q, const loci_search_options *o,
 	});
 }
 
+loci_status
+loci_db_scan(loci_db *db, unsigned long *cursor, unsigned max, loci_results **out, char **err)
+{
+	*out = nullptr;
+	return with_reopen(db, err, [&]() {
+		std::unique_ptr<loci_results> r(new loci_results);
+		unsigned long last = *cursor;
+		Xapian::PostingIterator p = db->db.postlist_begin(std::string());
+		p.skip_to((Xapian::docid)(*cursor + 1));
+		for (; p != db->db.postlist_end(std::string()) && r->hits.size() < max; ++p) {
+			r->hits.push_back(make_hit(db->db.get_document(*p), 0, 0));
+			last = *p;
+		}
+		r->total = r->hits.size();
+		*cursor = last;
+		*out = r.release();
+		return LOCI_OK;
+	});
+}
+
 static std::string
 passage_term(const char *path, unsigned ordinal)
 {

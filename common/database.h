@@ -164,6 +164,12 @@ typedef struct {
 loci_status loci_db_search(loci_db *db, const loci_query *q, const loci_search_options *o,
 			   loci_results **out, char **err);
 
+/* Up to max passages in index order, from just after *cursor (0 to
+ * start); *cursor moves past the last one returned.  A count below max
+ * means the end was reached.  For --regex without query words. */
+loci_status loci_db_scan(loci_db *db, unsigned long *cursor, unsigned max, loci_results **out,
+			 char **err);
+
 /* The passage ordinal of article path, as one result (count 0 if there is
  * no such passage).  For context around a hit and for references. */
 loci_status loci_db_get_passage(loci_db *db, const char *path, unsigned ordinal,

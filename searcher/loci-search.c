@@ -16,6 +16,7 @@
 #include "paths.h"
 #include "printer.h"
 #include "query_rewrite.h"
+#include "regex_filter.h"
 #include "suggest.h"
 
 enum {
@@ -32,7 +33,7 @@ static const char usage_text[] =
 	"                   [--color auto|always|never] [--explain]\n"
 	"                   [--per-article N | --articles] [-C N | --context N]\n"
 	"                   [--sort relevance|date|-date] [--no-synonyms]\n"
-	"                   (QUERY... | --like PATH#N | --queries FILE)\n"
+	"                   [--regex PATTERN] (QUERY... | --like PATH#N | --queries FILE)\n"
 	"       loci-search -h | --help | --version\n";
 
 typedef struct {
@@ -50,6 +51,7 @@ typedef struct {
 	const char *like;
 	const char *queries;
 	bool no_synonyms;
+	const char *regex;
 	char *query;
 } options;
 
@@ -58,6 +60,7 @@ typedef struct {
 	loci_db *db;
 	loci_analyzer *an;
 	loci_synonyms *syn;	/* NULL: none, or --no-synonyms */
+	regex_filter *rf;	/* --regex, or NULL */
 	printer p;
 	bool any_hits;
 	bool any_error;
@@ -164,6 +167,7 @@ parse_options(int argc, char **argv, options *o)
 		{ "like", required_argument, NULL, 'L' },
 		{ "queries", required_argument, NULL, 'Q' },
 		{ "no-synonyms", no_argument, NULL, 'N' },
+		{ "regex", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -230,13 +234,14 @@ parse_options(int argc, char **argv, options *o)
 		case 'L': o->like = optarg; break;
 		case 'Q': o->queries = optarg; break;
 		case 'N': o->no_synonyms = true; break;
+		case 'R': o->regex = optarg; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': printf("loci-search %s\n", LOCI_VERSION); return 0;
 		default: fputs(usage_text, stderr); return EXIT_USAGE;
 		}
 	}
 	int sources = (optind < argc) + (o->like != NULL) + (o->queries != NULL);
-	if (sources == 0)
+	if (sources == 0 && !o->regex)
 		return usage_error("no query given", NULL);
 	if (sources > 1)
 		return usage_error("give query words, --like or --queries, not several of them", NULL);
@@ -248,6 +253,9 @@ parse_options(int argc, char **argv, options *o)
 	}
 	if (o->articles)
 		o->per_article = 1;
+	/* Alone, --regex is grep: every match, in index order. */
+	if (o->regex && sources == 0 && !o->limit_given)
+		o->limit = 100000;
 	o->color = want_color(color_when);
 	if (optind < argc && !(o->query = join_words(argc - optind, argv + optind))) {
 		fputs("loci-search: out of memory\n", stderr);
@@ -362,27 +370,99 @@ fetch_context(session *s, const loci_hit *h, loci_results **keep, size_t *n_keep
 	}
 }
 
+/* A list of hits to print: copies of loci_hit pointing into results
+ * that the list keeps alive. */
+typedef struct {
+	loci_hit *hits;
+	size_t n, cap;
+	loci_results **keep;
+	size_t n_keep, cap_keep;
+	span **regex_spans;	/* per hit, with --regex */
+	size_t *n_regex_spans;
+} hit_list;
+
 static void
-print_results(session *s, const print_query *pq, loci_results *res, highlighter *hl)
+hit_list_free(hit_list *l)
+{
+	for (size_t i = 0; i < l->n_keep; i++)
+		loci_results_free(l->keep[i]);
+	for (size_t i = 0; l->regex_spans && i < l->n; i++)
+		free(l->regex_spans[i]);
+	free(l->regex_spans);
+	free(l->n_regex_spans);
+	free(l->keep);
+	free(l->hits);
+	memset(l, 0, sizeof *l);
+}
+
+static bool
+hit_list_keep(hit_list *l, loci_results *r)
+{
+	if (l->n_keep == l->cap_keep) {
+		size_t c = l->cap_keep ? l->cap_keep * 2 : 8;
+		loci_results **p = realloc(l->keep, c * sizeof *p);
+		if (!p)
+			return false;
+		l->keep = p;
+		l->cap_keep = c;
+	}
+	l->keep[l->n_keep++] = r;
+	return true;
+}
+
+static bool
+hit_list_add(hit_list *l, const loci_hit *h, span *rs, size_t n_rs)
+{
+	if (l->n == l->cap) {
+		size_t c = l->cap ? l->cap * 2 : 16;
+		loci_hit *p = realloc(l->hits, c * sizeof *p);
+		span **q = realloc(l->regex_spans, c * sizeof *q);
+		if (q)
+			l->regex_spans = q;
+		size_t *m = realloc(l->n_regex_spans, c * sizeof *m);
+		if (m)
+			l->n_regex_spans = m;
+		if (!p || !q || !m) {
+			if (p)
+				l->hits = p;
+			return false;
+		}
+		l->hits = p;
+		l->cap = c;
+	}
+	l->regex_spans[l->n] = rs;
+	l->n_regex_spans[l->n] = n_rs;
+	l->hits[l->n++] = *h;
+	return true;
+}
+
+static void
+print_results(session *s, const print_query *pq, const hit_list *l, highlighter *hl)
 {
 	loci_hit before[MAX_CONTEXT], after[MAX_CONTEXT];
 	loci_results *keep[2 * MAX_CONTEXT];
 
 	s->p.begin(&s->p, pq);
-	for (size_t i = 0; i < loci_results_count(res); i++) {
-		loci_hit hit;
-		span *spans = NULL;
+	for (size_t i = 0; i < l->n; i++) {
+		const loci_hit *hit = &l->hits[i];
+		span *spans = NULL, *merged = NULL;
 		size_t n = 0, n_keep = 0;
-		print_hit ph = { .rank = s->o->offset + (unsigned)i + 1, .hit = &hit };
+		print_hit ph = { .rank = s->o->offset + (unsigned)i + 1, .hit = hit };
 
-		loci_results_get(res, i, &hit);
 		/* Without spans the hit is still worth printing. */
-		if (highlighter_spans(hl, hit.text, hit.text_len, &spans, &n) != LOCI_OK)
+		if (!hl || highlighter_spans(hl, hit->text, hit->text_len, &spans, &n) != LOCI_OK)
 			n = 0;
+		if (l->regex_spans && l->n_regex_spans[i]) {
+			merged = spans_merge(spans, n, l->regex_spans[i], l->n_regex_spans[i], &n);
+			free(spans);
+			spans = merged;
+			if (!spans)
+				n = 0;
+		}
 		ph.spans = spans;
 		ph.n_spans = n;
 		if (s->o->context && !s->o->articles) {
-			fetch_context(s, &hit, keep, &n_keep, before, &ph.n_before, after,
+			fetch_context(s, hit, keep, &n_keep, before, &ph.n_before, after,
 				      &ph.n_after);
 			ph.before = before;
 			ph.after = after;
@@ -393,6 +473,98 @@ print_results(session *s, const print_query *pq, loci_results *res, highlighter 
 		free(spans);
 	}
 	s->p.end(&s->p, pq);
+}
+
+/* Adds the hits of r that --regex matches (all of them without one),
+ * skipping the first *skip matches, until l holds limit.  Returns 0, or
+ * an exit code after printing why. */
+static int
+take_hits(session *s, loci_results *r, hit_list *l, unsigned *skip, const char *id)
+{
+	if (!hit_list_keep(l, r)) {
+		loci_results_free(r);
+		err_line("out of memory", NULL, NULL);
+		return EXIT_INDEX;
+	}
+	for (size_t i = 0; i < loci_results_count(r) && l->n < s->o->limit; i++) {
+		loci_hit h;
+		span *rs = NULL;
+		size_t n = 0;
+		loci_results_get(r, i, &h);
+		if (s->rf) {
+			int m = regex_filter_spans(s->rf, h.text, h.text_len, &rs, &n);
+			if (m < 0) {
+				char ref[4096];
+				hit_reference(&h, ref, sizeof ref);
+				err_line(m == -1 ? "--regex is too costly on passage"
+						 : "out of memory matching --regex on passage",
+					 ref, m == -1 ? "PCRE2's match limit was reached; simplify "
+							"the pattern (nested repeats such as (a+)+ "
+							"backtrack without end)" : NULL);
+				(void)id;
+				return EXIT_USAGE;
+			}
+			if (m == 0)
+				continue;
+		}
+		if (*skip) {
+			(*skip)--;
+			free(rs);
+			continue;
+		}
+		if (!hit_list_add(l, &h, rs, n)) {
+			free(rs);
+			err_line("out of memory", NULL, NULL);
+			return EXIT_INDEX;
+		}
+	}
+	return 0;
+}
+
+/* With --regex, pages through the ranked hits of q (or, without q, every
+ * passage in index order), keeping the ones the pattern matches. */
+static int
+collect_hits(session *s, const loci_query *q, loci_results *first, hit_list *l,
+	     unsigned long *total, const char *id)
+{
+	unsigned skip = s->o->offset;
+	char *msg = NULL;
+	int rc = 0;
+
+	if (!s->rf) {
+		*total = loci_results_total(first);
+		skip = 0;	/* the search applied the offset */
+		return take_hits(s, first, l, &skip, id);
+	}
+	loci_results_free(first);
+	const unsigned page = 500;
+	unsigned long cursor = 0;
+	unsigned offset = 0;
+	for (;;) {
+		loci_results *r = NULL;
+		loci_status st;
+		if (q) {
+			loci_search_options so = { .offset = offset, .limit = page,
+						   .per_article = s->o->per_article,
+						   .sort = s->o->sort };
+			st = loci_db_search(s->db, q, &so, &r, &msg);
+		} else {
+			st = loci_db_scan(s->db, &cursor, page, &r, &msg);
+		}
+		if (st != LOCI_OK) {
+			err_line("search failed:", id, msg ? msg : loci_status_to_string(st));
+			free(msg);
+			return EXIT_INDEX;
+		}
+		size_t got = loci_results_count(r);
+		if ((rc = take_hits(s, r, l, &skip, id)) != 0)
+			return rc;
+		offset += page;
+		if (got < page || l->n >= s->o->limit)
+			break;
+	}
+	*total = l->n;
+	return 0;
 }
 
 /* Parses and runs text (already typed by a person), printing its hits.
@@ -425,8 +597,22 @@ search_one(session *s, const char *id, const char *query)
 	highlighter *hl = NULL;
 	char *msg = NULL, *suggestion = NULL, *ref_path = NULL;
 	print_query pq = { .id = id, .query = query };
+	hit_list hits = { 0 };
 	int rc = 0;
 	loci_status st;
+
+	if (!query) {
+		/* --regex alone: every passage is a candidate. */
+		pq.query = "";
+		rc = collect_hits(s, NULL, NULL, &hits, &pq.total, id);
+		if (rc == 0) {
+			pq.parsed = "";
+			print_results(s, &pq, &hits, NULL);
+			rc = hits.n ? 0 : EXIT_NO_HITS;
+		}
+		hit_list_free(&hits);
+		return rc;
+	}
 
 	if (s->o->like) {
 		unsigned ordinal;
@@ -487,17 +673,25 @@ search_one(session *s, const char *id, const char *query)
 
 	loci_query *shown_q = pq.ran_suggestion ? q2 : q;
 	loci_results *shown = pq.ran_suggestion ? res2 : res;
-	if ((st = highlighter_new(s->an, shown_q, pq.ran_suggestion ? &rq2 : &rq, &hl)) != LOCI_OK)
+	if (pq.ran_suggestion)
+		res2 = NULL;
+	else
+		res = NULL;
+	/* collect_hits owns shown from here. */
+	if ((rc = collect_hits(s, shown_q, shown, &hits, &pq.total, id)) != 0)
+		goto out;
+	if (shown_q &&
+	    (st = highlighter_new(s->an, shown_q, pq.ran_suggestion ? &rq2 : &rq, &hl)) != LOCI_OK)
 		goto fail;
-	pq.parsed = loci_query_describe(shown_q);
-	pq.total = loci_results_total(shown);
-	print_results(s, &pq, shown, hl);
-	rc = loci_results_count(shown) ? 0 : EXIT_NO_HITS;
+	pq.parsed = shown_q ? loci_query_describe(shown_q) : "";
+	print_results(s, &pq, &hits, hl);
+	rc = hits.n ? 0 : EXIT_NO_HITS;
 	goto out;
 fail:
 	err_line("search failed:", id, msg ? msg : loci_status_to_string(st));
 	rc = EXIT_INDEX;
 out:
+	hit_list_free(&hits);
 	highlighter_free(hl);
 	loci_results_free(res);
 	loci_results_free(res2);
@@ -586,15 +780,22 @@ main(int argc, char **argv)
 			printer_json_init(&s.p, stdout, o.format == FORMAT_NDJSON);
 		else
 			printer_lines_init(&s.p, stdout, o.format);
-		if (o.queries)
+		char *problem = NULL;
+		if (o.regex && regex_filter_new(o.regex, &s.rf, &problem) != LOCI_OK) {
+			err_line("bad --regex", o.regex, problem ? problem : "out of memory");
+			free(problem);
+			rc = EXIT_USAGE;
+		} else if (o.queries) {
 			rc = search_many(&s, o.queries);
-		else
+		} else {
 			rc = search_one(&s, NULL, o.like ? o.like : o.query);
+		}
 		if (fflush(stdout) != 0 || ferror(stdout)) {
 			fprintf(stderr, "loci-search: cannot write results: %s\n", strerror(errno));
 			rc = EXIT_INDEX;
 		}
 	}
+	regex_filter_free(s.rf);
 	loci_synonyms_free(s.syn);
 	loci_analyzer_free(s.an);
 	loci_db_close(s.db);

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 import unicodedata
 import unittest
 
@@ -333,6 +334,32 @@ class Corpus(unittest.TestCase):
         self.assertEqual({h["path"] for h in hits},
                          {os.path.join(CORPUS, "stimson-jadoon-iskp-implications.txt")})
 
+    def test_regex_alone_scans_in_index_order(self):
+        r, doc = self.search("--regex", r"1\.[35] million")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        texts = [h["text"] for h in doc["hits"]]
+        self.assertEqual(len(texts), 2)
+        self.assertTrue(any("1.3 million" in t for t in texts))
+        self.assertTrue(any("1.5 million" in t for t in texts))
+        r = run(SEARCH, "--db", self.db, "--color", "always", "--regex", "Tajiks?\\b")
+        self.assertIn(b"\033[1;31mTajiks\033[0m", r.stdout)
+
+    def test_regex_filters_ranked_hits(self):
+        every = self.hits("-n", "100", "--per-article", "0", "Tajik")
+        kept = self.hits("-n", "100", "--per-article", "0", "--regex", "remittances?", "Tajik")
+        self.assertTrue(kept)
+        self.assertLess(len(kept), len(every))
+        self.assertTrue(all("remittance" in h["text"] for h in kept))
+        order = [h["ref"] for h in every if "remittance" in h["text"]]
+        self.assertEqual([h["ref"] for h in kept], order)
+
+    def test_regex_errors(self):
+        r, _ = self.search("--regex", "x(", "attack")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(b"bad --regex 'x(': missing closing parenthesis at offset 2", r.stderr)
+        r, _ = self.search("--regex", "zzqx+")
+        self.assertEqual(r.returncode, 1)
+
     def test_reindex_does_not_duplicate(self):
         before = self.hits("-n", "1000", "attack")
         r = run(INDEX, "--db", self.db, "-q", CORPUS)
@@ -597,6 +624,15 @@ Gunmen opened fire in the concert hall.
         self.assertEqual(len(doc["hits"]), 1)
         r, doc = self.search("--no-synonyms", "Gastarbeiter")
         self.assertEqual(r.returncode, 1)
+
+    def test_pathological_regex_ends_quickly(self):
+        self.write("long.txt", b"a" * 200000 + b"b\n")
+        self.index(self.src)
+        t0 = time.time()
+        r, _ = self.search("--regex", "(a+)+$")
+        self.assertLess(time.time() - t0, 10)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(b"match limit", r.stderr)
 
     def test_language_is_recorded_in_the_index(self):
         self.write("fr.txt", "Les chevaux du village\n".encode())
