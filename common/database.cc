@@ -112,6 +112,10 @@ status_from_exception(char **err)
 	} catch (const Xapian::WildcardError &e) {
 		set_err(err, e.get_msg());
 		return LOCI_ERR_QUERY_SYNTAX;
+	} catch (const Xapian::UnimplementedError &e) {
+		// A query Xapian cannot run, such as NEAR around a phrase.
+		set_err(err, "not supported: " + e.get_msg());
+		return LOCI_ERR_QUERY_SYNTAX;
 	} catch (const Xapian::DatabaseError &e) {
 		// A failed system call (read, write, fsync, rename) carries
 		// errno: I/O.  Without one, Xapian read something it could not
@@ -816,7 +820,10 @@ loci_db_search(loci_db *db, const loci_query *q, const loci_search_options *o,
 			enquire.set_collapse_key(VALUE_ARTICLE, o->per_article);
 		if (o->sort != LOCI_SORT_RELEVANCE)
 			enquire.set_sort_by_key_then_relevance(&key, o->sort == LOCI_SORT_DATE_DESC);
-		Xapian::MSet mset = enquire.get_mset(o->offset, o->limit, o->limit ? 0 : 1);
+		// With passages collapsed, look further than the page so that
+		// "+N more in this article" counts are not cut by -n.
+		Xapian::doccount check = o->per_article ? 10000 : (o->limit ? 0 : 1);
+		Xapian::MSet mset = enquire.get_mset(o->offset, o->limit, check);
 		std::unique_ptr<loci_results> r(new loci_results);
 		r->total = mset.get_matches_estimated();
 		for (Xapian::MSetIterator m = mset.begin(); m != mset.end(); ++m)
@@ -913,10 +920,18 @@ loci_db_like_query(loci_db *db, loci_analyzer *an, const char *path, unsigned or
 }
 
 loci_status
-loci_db_term_frequency(loci_db *db, const char *term, unsigned long *freq, char **err)
+loci_db_word_frequency(loci_db *db, loci_analyzer *an, const char *term, unsigned long *freq,
+		       char **err)
 {
 	return with_reopen(db, err, [&]() {
 		*freq = db->db.get_termfreq(term);
+		if (!*freq) {
+			size_t len;
+			const char *stem = loci_analyzer_stem(an, term, strlen(term), &len);
+			if (!stem)
+				return LOCI_ERR_NOMEM;
+			*freq = db->db.get_termfreq(PREFIX_STEM + std::string(stem, len));
+		}
 		return LOCI_OK;
 	});
 }

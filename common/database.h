@@ -181,9 +181,10 @@ loci_status loci_db_get_passage(loci_db *db, const char *path, unsigned ordinal,
 loci_status loci_db_like_query(loci_db *db, loci_analyzer *an, const char *path,
 			       unsigned ordinal, loci_query **out, char **err);
 
-/* Number of passages holding the plain term (0 if none). */
-loci_status loci_db_term_frequency(loci_db *db, const char *term, unsigned long *freq,
-				   char **err);
+/* Number of passages holding the normalised word term, as it is or by
+ * its stem (0 if none). */
+loci_status loci_db_word_frequency(loci_db *db, loci_analyzer *an, const char *term,
+				   unsigned long *freq, char **err);
 
 /* The indexed plain term closest to term by edit distance (at most 1 for
  * words under 7 bytes, 2 otherwise) that shares its first letter, the most

@@ -98,14 +98,20 @@ push(passage_vec *v, size_t start, size_t end, unsigned line)
 	return true;
 }
 
-/* Number of the line holding byte `off`, counting from `line` at `from`. */
+/* A position in the text and the number of its line, moved forward only,
+ * so that numbering the pieces of a long paragraph stays linear. */
+typedef struct {
+	size_t at;
+	unsigned line;
+} line_cursor;
+
 static unsigned
-line_at(const char *s, size_t from, unsigned line, size_t off)
+line_at(const char *s, line_cursor *c, size_t off)
 {
-	for (size_t i = from; i < off; i++)
-		if (s[i] == '\n')
-			line++;
-	return line;
+	for (; c->at < off; c->at++)
+		if (s[c->at] == '\n')
+			c->line++;
+	return c->line;
 }
 
 static bool
@@ -190,6 +196,7 @@ split_long(const char *s, const para *p, passage_vec *v)
 	unsigned target = (p->words + pieces - 1) / pieces;
 	size_t piece_start = p->start;
 	unsigned piece_words = 0;
+	line_cursor lines = { p->start, p->line };
 	bool in_word = false;
 
 	for (size_t i = p->start; i < p->end; i++) {
@@ -208,7 +215,7 @@ split_long(const char *s, const para *p, passage_vec *v)
 		if (next) {
 			size_t a = piece_start, b = next;
 			trim(s, &a, &b);
-			if (a < b && !push(v, a, b, line_at(s, p->start, p->line, a)))
+			if (a < b && !push(v, a, b, line_at(s, &lines, a)))
 				return false;
 			piece_start = next;
 			piece_words = 0;
@@ -218,7 +225,7 @@ split_long(const char *s, const para *p, passage_vec *v)
 	}
 	size_t a = piece_start, b = p->end;
 	trim(s, &a, &b);
-	if (a < b && !push(v, a, b, line_at(s, p->start, p->line, a)))
+	if (a < b && !push(v, a, b, line_at(s, &lines, a)))
 		return false;
 	return true;
 }

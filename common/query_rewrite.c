@@ -1,3 +1,4 @@
+#define _GNU_SOURCE	/* memmem */
 #include "query_rewrite.h"
 
 #include <stdbool.h>
@@ -188,16 +189,42 @@ emit_group(rewriter *r, size_t g)
 	append_str(&r->o, buf);
 }
 
-/* Is the unit next to unit i in direction d (-1, 1) NEAR or ADJ? */
 static bool
-near_operator(const rewriter *r, size_t i, int d)
+is_near_word(const char *s, size_t n)
 {
-	if ((d < 0 && i == 0) || (d > 0 && i + 1 >= r->n))
-		return false;
-	const unit *v = &r->u[i + (size_t)d];
-	size_t n = v->end - v->start;
-	return !v->dashed && ((n == 4 && memcmp(r->q + v->start, "NEAR", 4) == 0) ||
-			      (n == 3 && memcmp(r->q + v->start, "ADJ", 3) == 0));
+	return (n == 4 && memcmp(s, "NEAR", 4) == 0) || (n == 3 && memcmp(s, "ADJ", 3) == 0);
+}
+
+/* Does NEAR or ADJ (or NEAR/n, ADJ/n) stand right before byte from
+ * (d < 0) or right after byte from (d > 0)?  Those take words: Xapian
+ * cannot apply them to a group or a phrase. */
+static bool
+near_operator(const rewriter *r, size_t from, int d)
+{
+	const char *q = r->q;
+	size_t i = from;
+
+	if (d < 0) {
+		while (i > 0 && (q[i - 1] == ' ' || q[i - 1] == '\t'))
+			i--;
+		size_t e = i;
+		while (i > 0 && q[i - 1] >= '0' && q[i - 1] <= '9')
+			i--;
+		if (i < e && i > 0 && q[i - 1] == '/')
+			e = --i;
+		else
+			i = e;
+		while (i > 0 && q[i - 1] >= 'A' && q[i - 1] <= 'Z')
+			i--;
+		return is_near_word(q + i, e - i);
+	}
+	while (i < r->len && (q[i] == ' ' || q[i] == '\t'))
+		i++;
+	size_t b = i;
+	while (i < r->len && q[i] >= 'A' && q[i] <= 'Z')
+		i++;
+	return is_near_word(q + b, i - b) && (i == r->len || !((q[i] >= 'a' && q[i] <= 'z') ||
+							       (q[i] >= '0' && q[i] <= '9')));
 }
 
 /* Tries a synonym group on the words from unit i: returns how many units
@@ -222,8 +249,7 @@ try_synonyms(rewriter *r, size_t i, size_t limit)
 	size_t k = n ? loci_synonyms_match(r->syn, terms, caps, n, &g) : 0;
 	if (!k)
 		return 0;
-	/* NEAR and ADJ take words, not groups (Xapian cannot combine them). */
-	if (near_operator(r, i, -1) || near_operator(r, i + k - 1, 1))
+	if (near_operator(r, r->u[i].start, -1) || near_operator(r, r->u[i + k - 1].end, 1))
 		return 0;
 	/* A trailing '*' would apply to the group's last member only. */
 	if (r->u[i + k - 1].end < r->len && r->q[r->u[i + k - 1].end] == '*')
@@ -256,6 +282,28 @@ next_to_operator(const rewriter *r, size_t i)
 			return !v->dashed && is_operator(r->q + v->start, v->end - v->start);
 	}
 	return false;
+}
+
+/* The value of path: or date:, as typed but for two slips: a folder's
+ * trailing slash (the index keys folders without it) and a date without
+ * a range ("date:2024" is all of 2024). */
+static void
+emit_raw_value(rewriter *r, const char *field, size_t from, size_t to)
+{
+	const char *v = r->q + from;
+	size_t n = to - from;
+
+	if (strcmp(field, "path") == 0) {
+		while (n > 1 && v[n - 1] == '/')
+			n--;
+		append(&r->o, v, n);
+	} else if (strcmp(field, "date") == 0 && n && !memmem(v, n, "..", 2)) {
+		append(&r->o, v, n);
+		append(&r->o, "..", 2);
+		append(&r->o, v, n);
+	} else {
+		append(&r->o, v, n);
+	}
 }
 
 /* Is unit i a stopword to drop?  Not in a phrase, a field, a wildcard, or
@@ -318,6 +366,8 @@ rewrite(rewriter *r)
 {
 	size_t at = 0, i = 0;
 	bool in_quotes = false;
+	/* Right after a field name: its quoted value is taken as typed. */
+	bool no_synonyms_here = false;
 
 	while (i < r->n && !r->failed) {
 		unit *u = &r->u[i];
@@ -343,7 +393,8 @@ rewrite(rewriter *r)
 				terms[m] = r->u[i + m].term;
 				caps[m] = r->u[i + m].caps;
 			}
-			if (r->syn && close < r->len && j > i && j - i <= 8 &&
+			if (r->syn && close < r->len && j > i && j - i <= 8 && !no_synonyms_here &&
+			    !near_operator(r, k, -1) && !near_operator(r, close + 1, 1) &&
 			    loci_synonyms_match(r->syn, terms, caps, n, &g) == j - i) {
 				append(&r->o, r->q + at, k - at);
 				emit_group(r, g);
@@ -353,6 +404,7 @@ rewrite(rewriter *r)
 			}
 			in_quotes = true;
 		}
+		no_synonyms_here = false;
 		append(&r->o, r->q + at, u->start - at);
 		at = u->start;
 
@@ -373,15 +425,22 @@ rewrite(rewriter *r)
 				size_t e = at;
 				while (e < r->len && r->q[e] != ' ' && r->q[e] != '\t')
 					e++;
-				append(&r->o, r->q + at, e - at);
+				emit_raw_value(r, u->term, at, e);
 				at = e;
 				while (i < r->n && r->u[i].start < e)
 					i++;
+			} else if (strcmp(u->term, "caps") == 0 && i < r->n && r->u[i].start == at) {
+				/* As typed: capitals keep the parser from stemming. */
+				append(&r->o, r->q + r->u[i].start, r->u[i].end - r->u[i].start);
+				at = r->u[i].end;
+				i++;
 			} else if (i < r->n && r->u[i].start == at) {
 				/* The field's word: no synonyms, no caps. */
 				append_str(&r->o, r->u[i].term);
 				at = r->u[i].end;
 				i++;
+			} else {
+				no_synonyms_here = true;	/* title:"..." */
 			}
 			continue;
 		}

@@ -33,7 +33,7 @@ index_info_print(const char *db_path, FILE *out)
 {
 	loci_db *db = NULL;
 	loci_db_stats s;
-	char *msg = NULL, *lang = NULL, *version = NULL, *updated = NULL;
+	char *msg = NULL, *lang = NULL, *version = NULL, *updated = NULL, *synonyms = NULL;
 	loci_status st = loci_db_open(db_path, &db, &msg);
 
 	if (st == LOCI_OK)
@@ -44,6 +44,8 @@ index_info_print(const char *db_path, FILE *out)
 		st = loci_db_get_meta(db, LOCI_META_ANALYZER, &version, &msg);
 	if (st == LOCI_OK)
 		st = loci_db_get_meta(db, LOCI_META_UPDATED, &updated, &msg);
+	if (st == LOCI_OK)
+		st = loci_db_get_meta(db, LOCI_META_SYNONYMS_PATH, &synonyms, &msg);
 	if (st == LOCI_OK && !*lang) {
 		fputs("loci-index: '", stderr);
 		loci_fputs_escaped(stderr, db_path, strlen(db_path));
@@ -60,15 +62,21 @@ index_info_print(const char *db_path, FILE *out)
 		loci_fputs_escaped(out, db_path, strlen(db_path));
 		fprintf(out, "\narticles:  %lu\npassages:  %lu\nterms:     %lu\n"
 			"size:      %.1f MB (%llu bytes)\nupdated:   %s\n"
-			"language:  %s\nanalyser:  %s\nrevision:  %llu\n",
+			"language:  %s\nanalyser:  %s\nrevision:  %llu\nsynonyms:  ",
 			s.articles, s.passages, s.terms, (double)bytes / 1e6, bytes,
 			*updated ? updated : "never", lang,
 			*version ? version : "-", s.revision);
+		if (*synonyms)
+			loci_fputs_escaped(out, synonyms, strlen(synonyms));
+		else
+			fputs("none", out);
+		fputc('\n', out);
 	}
 	free(msg);
 	free(lang);
 	free(version);
 	free(updated);
+	free(synonyms);
 	loci_db_close(db);
 	return st == LOCI_OK ? 0 : 3;
 }

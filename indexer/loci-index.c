@@ -1,5 +1,6 @@
 /* loci-index: splits articles into passages and keeps the index in line
  * with them. */
+#define _XOPEN_SOURCE 700	/* realpath */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -316,9 +317,9 @@ walk_files_from(const options *o, const walk_callbacks *cb)
 	int stop = 0;
 
 	if (!f) {
-		int e = errno;
-		err_subject("cannot read --files-from", o->files_from, "");
-		fprintf(stderr, "loci-index: %s\n", strerror(e));
+		char rest[256];
+		snprintf(rest, sizeof rest, ": %s", strerror(errno));
+		err_subject("cannot read --files-from", o->files_from, rest);
 		return -1;
 	}
 	while (!stop && (n = getdelim(&line, &cap, o->null_sep ? '\0' : '\n', f)) > 0) {
@@ -330,7 +331,9 @@ walk_files_from(const options *o, const walk_callbacks *cb)
 		stop = walk_path(line, cb);
 	}
 	if (!stop && ferror(f)) {
-		err_subject("cannot read --files-from", o->files_from, "");
+		char rest[256];
+		snprintf(rest, sizeof rest, ": %s", strerror(errno));
+		err_subject("cannot read --files-from", o->files_from, rest);
 		stop = -1;
 	}
 	free(line);
@@ -401,11 +404,14 @@ store_synonyms(loci_writer *w, loci_analyzer *an, const char *db_path, const cha
 	size_t len = 0;
 	loci_synonyms *syn = NULL;
 	int rc = 0;
+	/* Absolute, so that a run from another directory still knows the
+	 * file is not an article. */
+	char *where = realpath(file, NULL);
 
 	if (!f) {
-		int e = errno;
-		err_subject("cannot read --synonyms", file, "");
-		fprintf(stderr, "loci-index: %s\n", strerror(e));
+		char rest[256];
+		snprintf(rest, sizeof rest, ": %s", strerror(errno));
+		err_subject("cannot read --synonyms", file, rest);
 		return EXIT_USAGE;
 	}
 	FILE *mem = open_memstream(&text, &len);
@@ -430,12 +436,14 @@ store_synonyms(loci_writer *w, loci_analyzer *an, const char *db_path, const cha
 		err_subject("bad --synonyms file", file, ": holds a NUL byte");
 		rc = EXIT_USAGE;
 	} else if ((st = loci_writer_set_meta(w, LOCI_META_SYNONYMS, text, &msg)) != LOCI_OK ||
-		   (st = loci_writer_set_meta(w, LOCI_META_SYNONYMS_PATH, file, &msg)) != LOCI_OK ||
+		   (st = loci_writer_set_meta(w, LOCI_META_SYNONYMS_PATH, where ? where : file,
+					      &msg)) != LOCI_OK ||
 		   (st = loci_writer_commit(w, &msg)) != LOCI_OK) {
 		/* Committed at once, even when no article changes. */
 		rc = index_error(db_path, st, msg);
 	}
 	loci_synonyms_free(syn);
+	free(where);
 	free(problem);
 	free(msg);
 	free(text);
@@ -688,6 +696,9 @@ main(int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* Past a file size limit, a write should fail (EFBIG, reported like
+	 * a full disk) rather than kill us mid-commit. */
+	signal(SIGXFSZ, SIG_IGN);
 
 	rc = run(&o, db_path, argc - optind, argv + optind);
 	free(db_path);

@@ -1,5 +1,7 @@
 #include "highlight.h"
 
+#include "stopwords.h"
+
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +71,10 @@ add_query_term(void *ctx, const char *term, size_t len, loci_term_kind kind)
 	strset *set = kind == LOCI_TERM_STEM ? &h->stems : kind == LOCI_TERM_CAPS ? &h->caps
 										    : &h->plain;
 
+	/* A stopword inside a phrase ("is" of a synonym's "IS Khorasan
+	 * Province") would mark every "is" of the passage. */
+	if (kind == LOCI_TERM_PLAIN && loci_is_stopword(loci_analyzer_language(h->an), term, len))
+		return;
 	if (!strset_add(set, term, len))
 		h->nomem = true;
 }

@@ -552,7 +552,7 @@ collect_hits(session *s, const loci_query *q, loci_results *first, hit_list *l,
 			st = loci_db_scan(s->db, &cursor, page, &r, &msg);
 		}
 		if (st != LOCI_OK) {
-			err_line("search failed:", id, msg ? msg : loci_status_to_string(st));
+			err_line("search failed", id, msg ? msg : loci_status_to_string(st));
 			free(msg);
 			return EXIT_INDEX;
 		}
@@ -584,6 +584,44 @@ run_text(session *s, const char *text, loci_rewritten_query *rq, loci_query **q,
 	if (st == LOCI_OK)
 		st = loci_db_search(s->db, *q, &so, res, msg);
 	return st;
+}
+
+/* Queries are typed, or written by programs; past these sizes they are
+ * text pasted by mistake, and Xapian's parser slows down (10,000 words
+ * take seconds).  Refused with a clear line rather than run for long. */
+#define MAX_QUERY_BYTES (64 * 1024)
+#define MAX_QUERY_WORDS 1000
+
+static int
+count_token(void *ctx, const loci_token *tok)
+{
+	size_t *n = ctx;
+
+	if (tok->kind != LOCI_TOKEN_PART)
+		++*n;
+	return *n > MAX_QUERY_WORDS;
+}
+
+static int
+check_query_size(session *s, const char *id, const char *query)
+{
+	size_t len = strlen(query), words = 0;
+	char detail[128];
+
+	if (len > MAX_QUERY_BYTES) {
+		snprintf(detail, sizeof detail, "%zu bytes long; the limit is %d", len,
+			 MAX_QUERY_BYTES);
+		err_line("query too long", id, detail);
+		return EXIT_USAGE;
+	}
+	/* Invalid UTF-8 is reported by the rewriter. */
+	if (loci_analyzer_tokenize(s->an, query, len, count_token, &words) == LOCI_OK &&
+	    words > MAX_QUERY_WORDS) {
+		snprintf(detail, sizeof detail, "more than %d words", MAX_QUERY_WORDS);
+		err_line("query too long", id, detail);
+		return EXIT_USAGE;
+	}
+	return 0;
 }
 
 /* Runs one query (id is NULL unless from --queries); prints its hits or
@@ -634,6 +672,8 @@ search_one(session *s, const char *id, const char *query)
 		if (st == LOCI_OK)
 			st = loci_db_search(s->db, q, &so, &res, &msg);
 	} else {
+		if ((rc = check_query_size(s, id, query)) != 0)
+			goto out;
 		st = run_text(s, query, &rq, &q, &res, &msg);
 		if (st == LOCI_ERR_UTF8) {
 			err_line("the query is not valid UTF-8", id, NULL);
@@ -688,7 +728,7 @@ search_one(session *s, const char *id, const char *query)
 	rc = hits.n ? 0 : EXIT_NO_HITS;
 	goto out;
 fail:
-	err_line("search failed:", id, msg ? msg : loci_status_to_string(st));
+	err_line("search failed", id, msg ? msg : loci_status_to_string(st));
 	rc = EXIT_INDEX;
 out:
 	hit_list_free(&hits);
@@ -727,6 +767,8 @@ search_many(session *s, const char *file)
 			line[--n] = '\0';
 		if (n == 0)
 			continue;
+		if (strspn(line, " \t") == (size_t)n)
+			continue;	/* blank */
 		char *tab = strchr(line, '\t');
 		const char *qid = id, *text = line;
 		if (tab) {

@@ -147,6 +147,8 @@ json_end(printer *p, const print_query *q)
 		return;
 	fputc(']', p->out);
 	json_field_or_null(p->out, "suggestion", q->suggestion);
+	/* true: nothing matched as typed, the hits are the suggestion's. */
+	fprintf(p->out, ", \"corrected\": %s", q->ran_suggestion ? "true" : "false");
 	if (q->id) {
 		fputs(", \"id\": ", p->out);
 		json_cstring(p->out, q->id);

@@ -11,6 +11,7 @@ typedef struct {
 
 typedef struct {
 	loci_db *db;
+	loci_analyzer *an;
 	const char *query;
 	fix *fixes;
 	size_t n, cap;
@@ -44,7 +45,11 @@ check_word(void *ctx, const loci_token *tok)
 		return 0;
 	if (q[tok->end] == '*' || q[tok->end] == ':')
 		return 0;	/* a wildcard or a field name */
-	if ((c->st = loci_db_term_frequency(c->db, tok->term, &freq, c->err)) != LOCI_OK)
+	/* A field's value (path:corpus, date:2024): not a word to spell. */
+	for (size_t i = tok->start; i > 0 && q[i - 1] != ' ' && q[i - 1] != '\t'; i--)
+		if (q[i - 1] == ':')
+			return 0;
+	if ((c->st = loci_db_word_frequency(c->db, c->an, tok->term, &freq, c->err)) != LOCI_OK)
 		return 1;
 	if (freq)
 		return 0;
@@ -67,13 +72,33 @@ check_word(void *ctx, const loci_token *tok)
 	return 0;
 }
 
+/* A person misspells a few words; a query longer than this is pasted
+ * text or a program's, and checking each word would cost a scan of the
+ * vocabulary per word. */
+#define MAX_CHECKED_WORDS 32
+
+static int
+count_word(void *ctx, const loci_token *tok)
+{
+	size_t *n = ctx;
+
+	if (tok->kind != LOCI_TOKEN_PART)
+		++*n;
+	return *n > MAX_CHECKED_WORDS;
+}
+
 loci_status
 suggest_query(loci_db *db, loci_analyzer *an, const char *query, char **out, char **err)
 {
-	suggest_ctx c = { db, query, NULL, 0, 0, LOCI_OK, err };
-	loci_status st = loci_analyzer_tokenize(an, query, strlen(query), check_word, &c);
+	suggest_ctx c = { db, an, query, NULL, 0, 0, LOCI_OK, err };
+	size_t words = 0;
+	loci_status st;
 
 	*out = NULL;
+	st = loci_analyzer_tokenize(an, query, strlen(query), count_word, &words);
+	if (st != LOCI_OK || words > MAX_CHECKED_WORDS)
+		return st;
+	st = loci_analyzer_tokenize(an, query, strlen(query), check_word, &c);
 	if (st == LOCI_OK)
 		st = c.st;
 	if (st == LOCI_OK && c.n) {

@@ -156,8 +156,10 @@ class Corpus(unittest.TestCase):
     def test_json_shape(self):
         r, doc = self.search("-n", "5", "--no-synonyms", "Crocus", "City", "Hall")
         self.assertEqual(r.returncode, 0)
-        self.assertEqual(list(doc), ["query", "parsed", "total", "hits", "suggestion"])
+        self.assertEqual(list(doc), ["query", "parsed", "total", "hits", "suggestion",
+                                     "corrected"])
         self.assertIsNone(doc["suggestion"])
+        self.assertIs(doc["corrected"], False)
         self.assertEqual(doc["query"], "Crocus City Hall")
         self.assertIsInstance(doc["parsed"], str)
         self.assertGreaterEqual(doc["total"], len(doc["hits"]))
@@ -254,6 +256,7 @@ class Corpus(unittest.TestCase):
         r, doc = self.search("Tajikstan", "remitances")
         self.assertEqual(r.returncode, 0)
         self.assertEqual(doc["suggestion"], "tajikistan remittances")
+        self.assertIs(doc["corrected"], True)
         self.assertIn("remittances", doc["hits"][0]["text"])
         r = run(SEARCH, "--db", self.db, "--color", "never", "Tajikstan", "remitances")
         self.assertIn(b"showing results for 'tajikistan remittances'", r.stderr)

@@ -80,6 +80,11 @@ test_fields(void)
 	CHECK_REWRITE("date:2024-03-01..2024-03-31 attack", "date:2024-03-01..2024-03-31 attack",
 		      NULL);
 	CHECK_REWRITE("tag:the", "+tag:the", NULL);
+	/* Typed slips: a folder's trailing slash, a date without a range. */
+	CHECK_REWRITE("path:corpus/ ISKP", "path:corpus iskp", NULL);
+	CHECK_REWRITE("date:2024 attack", "date:2024..2024 attack", NULL);
+	/* caps: keeps the capitals that stop the parser from stemming. */
+	CHECK_REWRITE("caps:US", "caps:US", NULL);
 	/* Not a field name: an ordinary word before a colon. */
 	CHECK_REWRITE("Note: attack", "note: attack", NULL);
 }
@@ -109,6 +114,13 @@ test_synonyms(void)
 	check_syn("Daesh*", "daesh*", __LINE__);
 	check_syn("-ISKP attack", "-iskp attack", __LINE__);
 	check_syn("title:ISKP", "+title:iskp", __LINE__);
+	check_syn("title:\"Islamic State Khorasan\"", "+title:\"islamic state khorasan\"", __LINE__);
+	/* NEAR and ADJ take words: no group next to them, with /n or not. */
+	check_syn("Taliban NEAR ISKP", "taliban NEAR iskp", __LINE__);
+	check_syn("Taliban NEAR/5 ISIS-K", "taliban NEAR/5 isisk", __LINE__);
+	check_syn("ISKP ADJ/2 Taliban", "iskp ADJ/2 taliban", __LINE__);
+	check_syn("Taliban NEAR \"Islamic State Khorasan\"",
+		  "taliban NEAR \"islamic state khorasan\"", __LINE__);
 	loci_synonyms_free(syn);
 	syn = NULL;
 
