@@ -127,6 +127,11 @@ status_from_exception(char **err)
 		}
 		set_err(err, msg);
 		return LOCI_ERR_CORRUPT;
+	} catch (const Xapian::NetworkError &e) {
+		// A remote shard that cannot be reached, or went away.
+		set_err(err, e.get_msg() + (e.get_error_string() ?
+					    std::string(" (") + e.get_error_string() + ")" : ""));
+		return LOCI_ERR_IO;
 	} catch (const Xapian::Error &e) {
 		set_err(err, e.get_description());
 		return LOCI_ERR_XAPIAN;
@@ -606,6 +611,36 @@ void
 loci_db_close(loci_db *db)
 {
 	delete db;
+}
+
+loci_status
+loci_db_add_shard(loci_db *db, const char *path, char **err)
+{
+	try {
+		db->db.add_database(Xapian::Database(path));
+		return LOCI_OK;
+	} catch (...) {
+		return status_from_exception(err);
+	}
+}
+
+unsigned
+loci_article_shard(const char *path, unsigned n)
+{
+	unsigned long long h = 1469598103934665603ULL;	// FNV-1a
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		h ^= *p;
+		h *= 1099511628211ULL;
+	}
+	// FNV's low bits mix poorly (the lowest is a parity of the bytes):
+	// stir the high bits down before taking the remainder (MurmurHash3's
+	// 64-bit finaliser).
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return n ? (unsigned)(h % n) + 1 : 1;
 }
 
 loci_status

@@ -29,6 +29,7 @@ extern "C" {
 #define LOCI_META_LANGUAGE "loci.language"
 #define LOCI_META_ANALYZER "loci.analyzer"
 #define LOCI_META_SYNONYMS "loci.synonyms"	/* the synonyms file's text */
+#define LOCI_META_SHARD "loci.shard"	/* "K/N" for loci-index --shard, else "" */
 #define LOCI_META_SYNONYMS_PATH "loci.synonyms.path"	/* and where it was */
 
 /* Wildcards expanding to more terms than this are refused. */
@@ -106,6 +107,17 @@ loci_status loci_writer_list_articles(loci_writer *w, loci_article_fn fn, void *
  * index there. */
 loci_status loci_db_open(const char *path, loci_db **out, char **err);
 void loci_db_close(loci_db *db);
+
+/* Adds another index to search with db: a shard built by loci-index
+ * --shard, a local path or a Xapian stub file naming remote shards
+ * ("remote HOST:PORT", served by xapian-tcpsrv).  Ranking statistics are
+ * those of all shards together, so hits rank as in one merged index.
+ * Metadata (language, synonyms) is read from the first index. */
+loci_status loci_db_add_shard(loci_db *db, const char *path, char **err);
+
+/* Which shard of n (1-based k) an article belongs to: a hash of its
+ * path, the same on every machine. */
+unsigned loci_article_shard(const char *path, unsigned n);
 
 loci_status loci_db_get_meta(loci_db *db, const char *key, char **value, char **err);
 

@@ -29,7 +29,7 @@ enum {
 
 static const char usage_text[] =
 	"usage: loci-index [--db DIR] [--language LANG] [--synonyms FILE] [--rebuild]\n"
-	"                  [--no-delete] [--follow]\n"
+	"                  [--no-delete] [--follow] [--shard K/N]\n"
 	"                  [--files-from FILE [-0 | --null]] [--max-size MB]\n"
 	"                  [--commit-every N] [--commit-mb MB] [--wait SECONDS]\n"
 	"                  [-v | --verbose] [-q | --quiet] [--json] [PATH...]\n"
@@ -125,6 +125,7 @@ parse_options(int argc, char **argv, options *o)
 		{ "follow", no_argument, NULL, 'F' },
 		{ "files-from", required_argument, NULL, 'f' },
 		{ "synonyms", required_argument, NULL, 'Y' },
+		{ "shard", required_argument, NULL, 'H' },
 		{ "null", no_argument, NULL, '0' },
 		{ "max-size", required_argument, NULL, 'M' },
 		{ "commit-every", required_argument, NULL, 'C' },
@@ -160,6 +161,16 @@ parse_options(int argc, char **argv, options *o)
 		case 'F': o->walk.follow = true; break;
 		case 'f': o->files_from = optarg; break;
 		case 'Y': o->synonyms = optarg; break;
+		case 'H': {
+			unsigned k, n;
+			char end;
+			if (sscanf(optarg, "%u/%u%c", &k, &n, &end) != 2 || n == 0 || k == 0 || k > n ||
+			    n > 1024)
+				return usage_error("--shard needs K/N with 1 <= K <= N, not", optarg);
+			o->update.shard = k;
+			o->update.shards = n;
+			break;
+		}
 		case '0': o->null_sep = true; break;
 		case 'M':
 			if (!parse_number(optarg, 1 << 20, &v) || v == 0)
@@ -232,18 +243,25 @@ open_writer(const char *db_path, const options *o, loci_writer **w, char **msg)
 static int
 check_settings(loci_writer *w, const char *db_path, const options *o, char **language_out)
 {
-	char *lang = NULL, *version = NULL, *msg = NULL;
+	char *lang = NULL, *version = NULL, *shard = NULL, *msg = NULL;
+	char want_shard[32] = "";
 	loci_status st = loci_writer_get_meta(w, LOCI_META_LANGUAGE, &lang, &msg);
 	int rc = 0;
 
+	if (o->update.shards)
+		snprintf(want_shard, sizeof want_shard, "%u/%u", o->update.shard, o->update.shards);
 	if (st == LOCI_OK)
 		st = loci_writer_get_meta(w, LOCI_META_ANALYZER, &version, &msg);
+	if (st == LOCI_OK)
+		st = loci_writer_get_meta(w, LOCI_META_SHARD, &shard, &msg);
 	if (st != LOCI_OK) {
 		rc = index_error(db_path, st, msg);
 	} else if (!*lang) {
 		st = loci_writer_set_meta(w, LOCI_META_LANGUAGE, o->language, &msg);
 		if (st == LOCI_OK)
 			st = loci_writer_set_meta(w, LOCI_META_ANALYZER, LOCI_ANALYZER_VERSION, &msg);
+		if (st == LOCI_OK)
+			st = loci_writer_set_meta(w, LOCI_META_SHARD, want_shard, &msg);
 		/* At once: a run killed before its first commit must still
 		 * leave an index that searches (empty) rather than a bare
 		 * Xapian database. */
@@ -263,12 +281,21 @@ check_settings(loci_writer *w, const char *db_path, const options *o, char **lan
 			 "change it)", lang, o->language);
 		err_subject("index", db_path, rest);
 		rc = EXIT_USAGE;
+	} else if (strcmp(shard, want_shard) != 0) {
+		/* One shard's articles in another would be found twice. */
+		char rest[160];
+		snprintf(rest, sizeof rest, " is %s%s, not %s%s (use the same --shard, or --rebuild)",
+			 *shard ? "shard " : "", *shard ? shard : "not a shard",
+			 *want_shard ? "shard " : "", *want_shard ? want_shard : "a whole index");
+		err_subject("index", db_path, rest);
+		rc = EXIT_USAGE;
 	} else {
 		*language_out = lang;
 		lang = NULL;
 	}
 	free(lang);
 	free(version);
+	free(shard);
 	free(msg);
 	return rc;
 }

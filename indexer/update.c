@@ -264,6 +264,8 @@ updater_file(void *ctx, const char *path, const struct stat *st)
 	}
 	if (u->opts.skip_ino && st->st_ino == u->opts.skip_ino && st->st_dev == u->opts.skip_dev)
 		return 0;
+	if (u->opts.shards && loci_article_shard(path, u->opts.shards) != u->opts.shard)
+		return 0;	/* another machine's */
 	u->files_done++;
 	show_progress(u);
 	if (!pathset_add(&u->seen, path)) {

@@ -19,6 +19,7 @@ typedef struct {
 	bool keep_missing;		/* --no-delete */
 	const volatile sig_atomic_t *stop;	/* nonzero: stop after this article */
 	unsigned long progress_total;	/* files expected; 0: no progress line */
+	unsigned shard, shards;		/* --shard K/N: index only shard K of N */
 	dev_t skip_dev;			/* a file not to index (the synonyms */
 	ino_t skip_ino;			/* file); 0 if none */
 } update_options;

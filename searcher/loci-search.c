@@ -28,7 +28,7 @@ enum {
 #define MAX_CONTEXT 20
 
 static const char usage_text[] =
-	"usage: loci-search [-n N | --limit N] [--offset N] [--db DIR]\n"
+	"usage: loci-search [-n N | --limit N] [--offset N] [--db DIR]...\n"
 	"                   [--format text|json|ndjson|tsv|trec|vimgrep]\n"
 	"                   [--color auto|always|never] [--explain]\n"
 	"                   [--per-article N | --articles] [-C N | --context N]\n"
@@ -37,7 +37,9 @@ static const char usage_text[] =
 	"       loci-search -h | --help | --version\n";
 
 typedef struct {
-	const char *db;
+	const char *db;		/* the first --db */
+	const char **shards;	/* the further ones */
+	size_t n_shards;
 	unsigned limit;
 	bool limit_given;
 	unsigned offset;
@@ -212,7 +214,19 @@ parse_options(int argc, char **argv, options *o)
 			else
 				return usage_error("unknown --sort (relevance, date or -date)", optarg);
 			break;
-		case 'd': o->db = optarg; break;
+		case 'd':
+			if (!o->db) {
+				o->db = optarg;
+			} else {
+				const char **p = realloc(o->shards, (o->n_shards + 1) * sizeof *p);
+				if (!p) {
+					fputs("loci-search: out of memory\n", stderr);
+					return EXIT_INDEX;
+				}
+				o->shards = p;
+				o->shards[o->n_shards++] = optarg;
+			}
+			break;
 		case 'f':
 			found = false;
 			for (size_t i = 0; i < sizeof formats / sizeof *formats; i++) {
@@ -283,6 +297,23 @@ load_synonyms(const char *db_path, loci_db *db, loci_analyzer *an, loci_synonyms
 	free(msg);
 	free(problem);
 	return rc;
+}
+
+/* Adds the indexes of the second and later --db to the first. */
+static int
+add_shards(const options *o, loci_db *db)
+{
+	for (size_t i = 0; i < o->n_shards; i++) {
+		char *msg = NULL;
+		loci_status st = loci_db_add_shard(db, o->shards[i], &msg);
+		if (st != LOCI_OK) {
+			err_line(st == LOCI_ERR_NOT_FOUND ? "no index at" : "cannot open index",
+				 o->shards[i], msg ? msg : loci_status_to_string(st));
+			free(msg);
+			return EXIT_INDEX;
+		}
+	}
+	return 0;
 }
 
 /* Opens the index and the analyser it was built with. */
@@ -814,6 +845,7 @@ main(int argc, char **argv)
 	if (!db_path) {
 		rc = EXIT_INDEX;
 	} else if ((rc = open_index(db_path, &s.db, &s.an)) == 0 &&
+		   (rc = add_shards(&o, s.db)) == 0 &&
 		   (o.no_synonyms || (rc = load_synonyms(db_path, s.db, s.an, &s.syn)) == 0)) {
 		if (o.format == FORMAT_TEXT)
 			printer_text_init(&s.p, stdout, terminal_width(), o.color, o.explain,
@@ -843,5 +875,6 @@ main(int argc, char **argv)
 	loci_db_close(s.db);
 	free(db_path);
 	free(o.query);
+	free(o.shards);
 	return rc;
 }
