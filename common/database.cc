@@ -596,6 +596,17 @@ loci_writer_list_articles(loci_writer *w, loci_article_fn fn, void *ctx, char **
 }
 
 loci_status
+loci_db_compact(const char *src, const char *dst, char **err)
+{
+	try {
+		Xapian::Database(src).compact(dst);
+		return LOCI_OK;
+	} catch (...) {
+		return status_from_exception(err);
+	}
+}
+
+loci_status
 loci_db_open(const char *path, loci_db **out, char **err)
 {
 	*out = nullptr;

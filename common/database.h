@@ -78,6 +78,11 @@ loci_status loci_writer_add_passage(loci_writer *w, loci_analyzer *an,
 
 loci_status loci_writer_commit(loci_writer *w, char **err);
 
+/* Writes a compact copy of the committed index at src to the new
+ * directory dst: tables rewritten full, with no free space (often half
+ * the size of an index built by many commits). */
+loci_status loci_db_compact(const char *src, const char *dst, char **err);
+
 /* What the index records of each article, so that a re-run can tell an
  * unchanged file by a stat and skip it. */
 typedef struct {

@@ -32,7 +32,7 @@ static const char usage_text[] =
 	"                  [--no-delete] [--follow] [--shard K/N]\n"
 	"                  [--files-from FILE [-0 | --null]] [--max-size MB]\n"
 	"                  [--commit-every N] [--commit-mb MB] [--wait SECONDS]\n"
-	"                  [-v | --verbose] [-q | --quiet] [--json] [PATH...]\n"
+	"                  [--compact] [-v | --verbose] [-q | --quiet] [--json] [PATH...]\n"
 	"       loci-index [--db DIR] --info | --list\n"
 	"       loci-index -h | --help | --version\n";
 
@@ -40,7 +40,7 @@ typedef struct {
 	const char *db;
 	const char *language;
 	bool language_given;
-	bool rebuild, quiet, json, info, list, null_sep;
+	bool rebuild, quiet, json, info, list, null_sep, compact;
 	const char *files_from;
 	const char *synonyms;
 	double wait_seconds;
@@ -136,6 +136,7 @@ parse_options(int argc, char **argv, options *o)
 		{ "json", no_argument, NULL, 'J' },
 		{ "info", no_argument, NULL, 'I' },
 		{ "list", no_argument, NULL, 'l' },
+		{ "compact", no_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -198,6 +199,7 @@ parse_options(int argc, char **argv, options *o)
 		case 'J': o->json = true; break;
 		case 'I': o->info = true; break;
 		case 'l': o->list = true; break;
+		case 'c': o->compact = true; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': printf("loci-index %s\n", LOCI_VERSION); return 0;
 		default: fputs(usage_text, stderr); return EXIT_USAGE;
@@ -241,7 +243,8 @@ open_writer(const char *db_path, const options *o, loci_writer **w, char **msg)
  * index was built with the same ones: mixing them would make documents
  * and queries disagree. */
 static int
-check_settings(loci_writer *w, const char *db_path, const options *o, char **language_out)
+check_settings(loci_writer *w, const char *db_path, const options *o, char **language_out,
+	       bool *created)
 {
 	char *lang = NULL, *version = NULL, *shard = NULL, *msg = NULL;
 	char want_shard[32] = "";
@@ -257,6 +260,7 @@ check_settings(loci_writer *w, const char *db_path, const options *o, char **lan
 	if (st != LOCI_OK) {
 		rc = index_error(db_path, st, msg);
 	} else if (!*lang) {
+		*created = true;
 		st = loci_writer_set_meta(w, LOCI_META_LANGUAGE, o->language, &msg);
 		if (st == LOCI_OK)
 			st = loci_writer_set_meta(w, LOCI_META_ANALYZER, LOCI_ANALYZER_VERSION, &msg);
@@ -524,6 +528,39 @@ rebuild_language(loci_writer *old, const options *o, options *changed, char **ms
 	return LOCI_OK;
 }
 
+/* Compacts src into DB.compact and swaps that in at db_path in one step
+ * (src is db_path itself, or a rebuild beside it, then removed too). */
+static int
+compact_into_place(const char *src, const char *db_path, bool src_is_rebuild)
+{
+	size_t n = strlen(db_path) + sizeof ".compact";
+	char *dst = malloc(n), *msg = NULL;
+	int rc = 0;
+
+	if (!dst)
+		return index_error(db_path, LOCI_ERR_NOMEM, NULL);
+	snprintf(dst, n, "%s.compact", db_path);
+	/* One left by a run killed while compacting: ours, we hold the lock. */
+	loci_remove_tree(dst);
+	loci_status st = loci_db_compact(src, dst, &msg);
+	if (st != LOCI_OK) {
+		rc = index_error(db_path, st, msg);
+	} else if (loci_exchange_dirs(dst, db_path) != LOCI_OK) {
+		char rest[256];
+		snprintf(rest, sizeof rest, ": %s", strerror(errno));
+		err_subject("cannot move the compacted index into place at", db_path, rest);
+		rc = EXIT_INDEX;
+	} else if (src_is_rebuild) {
+		/* dst now holds the index the rebuild replaced. */
+		loci_remove_tree(dst);
+	}
+	if (rc || !src_is_rebuild)
+		loci_remove_tree(dst);	/* the old files, or a failed copy */
+	free(dst);
+	free(msg);
+	return rc;
+}
+
 static int
 run(const options *opts, const char *db_path, int argc, char **argv)
 {
@@ -533,7 +570,7 @@ run(const options *opts, const char *db_path, int argc, char **argv)
 	char *lang = NULL, *msg = NULL, *build_path = NULL;
 	const char *umsg;
 	struct timespec t0;
-	bool wrote = false, swapped = false;
+	bool wrote = false, swapped = false, created = false;
 	int rc = 0, walk_rc = 0;
 	loci_status st;
 	options o = *opts;
@@ -577,7 +614,7 @@ run(const options *opts, const char *db_path, int argc, char **argv)
 		rc = index_error(db_path, st, msg);
 		goto out;
 	}
-	if ((rc = check_settings(w, db_path, &o, &lang)) != 0)
+	if ((rc = check_settings(w, db_path, &o, &lang, &created)) != 0)
 		goto out;
 	if (loci_analyzer_new(lang, &an) != LOCI_OK) {
 		err_subject("index", db_path, " names an unknown language "
@@ -650,15 +687,14 @@ run(const options *opts, const char *db_path, int argc, char **argv)
 		rc = 128 + stop_signal;
 		goto out;
 	}
-	if (build_path) {
-		loci_writer_close(w);
-		w = NULL;
-		if (loci_exchange_dirs(build_path, db_path) != LOCI_OK) {
-			err_subject("cannot move the rebuilt index into place at", db_path, "");
-			rc = EXIT_INDEX;
+	if (build_path || o.compact || (wrote && created)) {
+		/* A whole new index is compacted on the way into place: with
+		 * the free space of its many commits gone it is about half the
+		 * size.  The lock (w, or guard for a rebuild) is still held. */
+		const char *src = build_path ? build_path : db_path;
+		if ((rc = compact_into_place(src, db_path, build_path != NULL)) != 0)
 			goto out;
-		}
-		swapped = true;
+		swapped = build_path != NULL;
 	}
 	print_summary(&o, c, wrote, seconds_since(&t0));
 	if (!rc && c->skipped)

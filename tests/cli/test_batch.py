@@ -140,6 +140,30 @@ class Batch(unittest.TestCase):
         self.index(self.src, db=clean)
         self.assertEqual(self.listing(), self.listing(clean))
 
+    def test_new_and_rebuilt_indexes_are_compacted(self):
+        make_folder(self.src, 300)
+        self.index(self.src)
+        compact = self.info()["size"]
+        # Growing it by commits leaves free space in its tables...
+        files = sorted(os.path.join(d, f) for d, _, fs in os.walk(self.src) for f in fs)
+        for p in files[:100]:
+            with open(p, "a") as f:
+                f.write("\nQuokkaword text here.\n")
+        self.index("--commit-every", "5", self.src)
+        grown = int(self.info()["size"].split("(")[1].split()[0])
+        # ...which --compact (and --rebuild) take out, in one atomic swap.
+        r = self.index("--compact", self.src)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        compacted = int(self.info()["size"].split("(")[1].split()[0])
+        self.assertLess(compacted, grown)
+        self.assertFalse(os.path.exists(self.db + ".compact"))
+        self.assertFalse(os.path.exists(self.db + ".rebuild"))
+        self.assertEqual(len(self.found("quokkaword")), 100)
+        self.index("--rebuild", self.src)
+        self.assertFalse(os.path.exists(self.db + ".compact"))
+        self.assertEqual(len(self.found("quokkaword")), 100)
+        self.assertTrue(compact)
+
     def test_no_delete_and_rebuild(self):
         a = self.write("a.txt", b"Aardvark.\n")
         self.write("b.txt", b"Buffalo.\n")
