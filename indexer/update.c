@@ -62,6 +62,8 @@ pathset_add(pathset *s, const char *path)
 static bool
 pathset_has(pathset *s, const char *path)
 {
+	if (!s->count)
+		return false;
 	if (!s->sorted) {
 		qsort(s->items, s->count, sizeof *s->items, cmp_str);
 		s->sorted = true;

@@ -49,6 +49,13 @@ strset_add(strset *s, const char *term, size_t len)
 	return true;
 }
 
+static void
+strset_sort(strset *s)
+{
+	if (s->count)	/* qsort's array may not be NULL, even empty */
+		qsort(s->items, s->count, sizeof *s->items, cmp_str);
+}
+
 static bool
 strset_has(const strset *s, const char *term)
 {
@@ -98,9 +105,9 @@ highlighter_new(loci_analyzer *an, const loci_query *q, const loci_rewritten_que
 		highlighter_free(h);
 		return st;
 	}
-	qsort(h->plain.items, h->plain.count, sizeof *h->plain.items, cmp_str);
-	qsort(h->stems.items, h->stems.count, sizeof *h->stems.items, cmp_str);
-	qsort(h->caps.items, h->caps.count, sizeof *h->caps.items, cmp_str);
+	strset_sort(&h->plain);
+	strset_sort(&h->stems);
+	strset_sort(&h->caps);
 	*out = h;
 	return LOCI_OK;
 }
