@@ -164,6 +164,32 @@ class Batch(unittest.TestCase):
         self.assertEqual(len(self.found("quokkaword")), 100)
         self.assertTrue(compact)
 
+    def test_progress_line_only_on_a_terminal(self):
+        import pty
+        make_folder(self.src, 1500)
+        master, slave = pty.openpty()
+        p = subprocess.Popen([INDEX, "--db", self.db, self.src], stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL, stderr=slave, env=env())
+        os.close(slave)
+        out = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+        p.wait(120)
+        os.close(master)
+        self.assertEqual(p.returncode, 0)
+        self.assertRegex(out, rb"\r\x1b\[Kloci-index: \d+/1500 files, [0-9.]+ MB/s, ETA \d+:\d\d")
+        self.assertIn(b"1500 added", out)
+        # Not when stderr is not a terminal, nor with --quiet.
+        r = self.index("--rebuild", self.src)
+        self.assertNotIn(b"\r", r.stderr)
+        self.assertNotIn(b"ETA", r.stderr)
+
     def test_no_delete_and_rebuild(self):
         a = self.write("a.txt", b"Aardvark.\n")
         self.write("b.txt", b"Buffalo.\n")
