@@ -19,7 +19,7 @@
 namespace {
 
 enum : Xapian::valueno {
-	VALUE_ARTICLE = 0,	// article key, for collapsing by article
+	// 0 was the article key, a copy of the path: VALUE_PATH serves.
 	VALUE_PATH = 1,
 	VALUE_TITLE = 2,
 	VALUE_ORDINAL = 3,
@@ -42,7 +42,6 @@ const char PREFIX_TITLE[] = "S";
 const char PREFIX_SOURCE[] = "XS";
 const char PREFIX_AUTHOR[] = "XW";
 const char PREFIX_TAG[] = "K";
-const char PREFIX_PATH[] = "P";
 // A stopword written in capitals in the text (IS, US, IT): an acronym
 // more often than not, found by typing it in capitals (caps:IS).
 const char PREFIX_CAPS[] = "XU";
@@ -225,15 +224,6 @@ index_field(Xapian::Document &doc, loci_analyzer *an, const char *prefix, const 
 	return st == LOCI_OK && ic.nomem ? LOCI_ERR_NOMEM : st;
 }
 
-// path: finds an article by its path or any folder above it.
-void
-index_path(Xapian::Document &doc, const std::string &path)
-{
-	for (size_t i = 0; i <= path.size(); i++) {
-		if ((i == path.size() || path[i] == '/') && i > 0 && i + 1 < 240)
-			doc.add_boolean_term(PREFIX_PATH + path.substr(0, i));
-	}
-}
 
 // Record format: "size mtime_ns hash passages path"; the path comes last
 // since it may hold any byte.
@@ -286,6 +276,20 @@ begin_changes(Xapian::WritableDatabase &db)
 {
 	db.begin_transaction(false);
 }
+
+// path:DIR or path:FILE, over the stored path value: the folder's
+// articles are the paths that start with "DIR/".  A value range costs no
+// terms in the index, where a term per folder per passage cost many.
+class PathFilter : public Xapian::FieldProcessor {
+public:
+	Xapian::Query operator()(const std::string &p) override {
+		std::string dir = p + "/";
+		return Xapian::Query(Xapian::Query::OP_OR,
+				     Xapian::Query(Xapian::Query::OP_VALUE_RANGE, VALUE_PATH, p, p),
+				     Xapian::Query(Xapian::Query::OP_VALUE_RANGE, VALUE_PATH, dir,
+						   dir + "\xff"));
+	}
+};
 
 // The sort key for --sort date and -date: the sortable date, with
 // undated passages last either way (ties keep relevance order).
@@ -491,9 +495,7 @@ loci_writer_add_passage(loci_writer *w, loci_analyzer *an, const loci_passage_do
 		}
 		if (st != LOCI_OK)
 			return st;
-		index_path(doc, d->path);
 		doc.set_data(std::string(d->text, d->text_len));
-		doc.add_value(VALUE_ARTICLE, key);
 		doc.add_value(VALUE_PATH, d->path);
 		doc.add_value(VALUE_TITLE, d->title);
 		doc.add_value(VALUE_ORDINAL, std::to_string(d->ordinal));
@@ -519,7 +521,10 @@ loci_writer_add_passage(loci_writer *w, loci_analyzer *an, const loci_passage_do
 		std::string id = PREFIX_PASSAGE + key + "#" + std::to_string(d->ordinal);
 		doc.add_boolean_term(id);
 		doc.add_boolean_term(PREFIX_ARTICLE + key);
-		w->db.replace_document(id, doc);
+		// The article's passages were deleted first (by its article
+		// term), so this id is free: add, without the lookup that
+		// replace_document makes for every passage.
+		w->db.add_document(doc);
 		return LOCI_OK;
 	} catch (...) {
 		return status_from_exception(err);
@@ -740,7 +745,7 @@ loci_db_parse_query(loci_db *db, loci_analyzer *an, const loci_synonyms *syn, co
 		qp.add_prefix("author", PREFIX_AUTHOR);
 		qp.add_prefix("tag", PREFIX_TAG);
 		qp.add_prefix("caps", PREFIX_CAPS);
-		qp.add_boolean_prefix("path", PREFIX_PATH);
+		qp.add_boolean_prefix("path", (new PathFilter())->release());
 		qp.add_rangeprocessor((new DateRange())->release());
 		qp.add_prefix("syn", (new SynonymGroup(an, syn))->release());
 		// Stopwords are dropped by the query rewriter, which knows
@@ -863,7 +868,7 @@ loci_db_search(loci_db *db, const loci_query *q, const loci_search_options *o,
 		enquire.set_query(q->query);
 		enquire.set_weighting_scheme(Xapian::BM25Weight());
 		if (o->per_article)
-			enquire.set_collapse_key(VALUE_ARTICLE, o->per_article);
+			enquire.set_collapse_key(VALUE_PATH, o->per_article);
 		if (o->sort != LOCI_SORT_RELEVANCE)
 			enquire.set_sort_by_key_then_relevance(&key, o->sort == LOCI_SORT_DATE_DESC);
 		// With passages collapsed, look further than the page so that
