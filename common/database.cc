@@ -8,12 +8,16 @@
 
 #include <xapian.h>
 
+#include <cmath>
+#include <cstddef>
 #include <cstdlib>
 #include <algorithm>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <new>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -52,6 +56,23 @@ const char META_ARTICLE[] = "loci.article:";
 // Reopening after DatabaseModifiedError almost always succeeds at once;
 // more attempts only cover a writer committing in a tight loop.
 const int MAX_REOPEN = 5;
+
+// Ranking, beyond BM25 over passages.  tests/eval/README.md has the
+// measurements behind each choice and number.
+//
+// An article's title says what all of its passages are about, and every
+// passage carries it as a field: the query's words found there add to a
+// passage's score, at this fraction of their weight in the text.
+const double TITLE_WEIGHT = 0.5;
+// Pseudo-relevance feedback (loci_search_options.feedback), RM3-style:
+// the FEEDBACK_TERMS words that best tell apart the best passages of the
+// FEEDBACK_ARTICLES best articles (an expand set) are added to the query.
+// Together they weigh FEEDBACK_WEIGHT times as much as the query's own
+// words, shared in proportion to their expand weights: a one-word query
+// gets little from them, and so cannot drift far from what was typed.
+const Xapian::doccount FEEDBACK_ARTICLES = 5;
+const size_t FEEDBACK_TERMS = 10;
+const double FEEDBACK_WEIGHT = 0.3;
 
 // Xapian terms are limited to 245 bytes; long paths are shortened to a
 // prefix plus a hash, which keeps keys unique and readable.
@@ -386,6 +407,7 @@ struct loci_db {
 struct loci_query {
 	Xapian::Query query;
 	std::string description;
+	loci_analyzer *an = nullptr;	// what parsed it, if a text query
 };
 
 struct Hit {
@@ -754,7 +776,7 @@ loci_db_parse_query(loci_db *db, loci_analyzer *an, const loci_synonyms *syn, co
 				 Xapian::QueryParser::FLAG_WILDCARD |
 				 Xapian::QueryParser::FLAG_PURE_NOT;
 		Xapian::Query q = qp.parse_query(text, flags);
-		*out = new loci_query{ q, q.get_description() };
+		*out = new loci_query{ q, q.get_description(), an };
 		return LOCI_OK;
 	} catch (...) {
 		return status_from_exception(err);
@@ -857,6 +879,207 @@ make_hit(const Xapian::Document &doc, double score, unsigned long more)
 	return h;
 }
 
+// The distinct terms of q that a matching passage may hold (not those
+// under NOT), in query order.
+static void
+positive_terms(const Xapian::Query &q, std::vector<std::string> &out)
+{
+	switch (q.get_type()) {
+	case Xapian::Query::LEAF_TERM:
+		for (Xapian::TermIterator t = q.get_terms_begin(); t != q.get_terms_end(); ++t)
+			if (!(*t).empty() && std::find(out.begin(), out.end(), *t) == out.end())
+				out.push_back(*t);
+		break;
+	case Xapian::Query::OP_AND_NOT:
+		if (q.get_num_subqueries() > 0)
+			positive_terms(q.get_subquery(0), out);
+		break;
+	default:
+		for (size_t i = 0; i < q.get_num_subqueries(); i++)
+			positive_terms(q.get_subquery(i), out);
+		break;
+	}
+}
+
+// Body terms are lower case or digits, their stems after "Z"; a capital
+// starts a field's prefix.
+static bool
+is_body_term(const std::string &t)
+{
+	if (t[0] == PREFIX_STEM[0])
+		return t.size() > 1 && !(t[1] >= 'A' && t[1] <= 'Z');
+	return !(t[0] >= 'A' && t[0] <= 'Z');
+}
+
+// The units of q that a matching passage may hold (not those under NOT),
+// each as its body terms: a word, or a group of words that rank as one (a
+// synonym group, a phrase, words NEAR each other).
+static void
+query_units(const Xapian::Query &q, std::vector<std::vector<std::string>> &units)
+{
+	switch (q.get_type()) {
+	case Xapian::Query::OP_AND_NOT:
+		if (q.get_num_subqueries() > 0)
+			query_units(q.get_subquery(0), units);
+		return;
+	case Xapian::Query::LEAF_TERM:
+	case Xapian::Query::OP_SYNONYM:
+	case Xapian::Query::OP_PHRASE:
+	case Xapian::Query::OP_NEAR: {
+		std::vector<std::string> terms, body;
+		positive_terms(q, terms);
+		for (const std::string &t : terms)
+			if (is_body_term(t))
+				body.push_back(t);
+		if (!body.empty())
+			units.push_back(body);
+		return;
+	}
+	default:
+		for (size_t i = 0; i < q.get_num_subqueries(); i++)
+			query_units(q.get_subquery(i), units);
+		return;
+	}
+}
+
+// q, with its words in the article's title adding to the score
+// (TITLE_WEIGHT), each unit of q as one word.  AND_MAYBE: the title ranks
+// the passages that match q, it never makes one match.
+static Xapian::Query
+with_title(const Xapian::Query &q)
+{
+	std::vector<std::vector<std::string>> units;
+	std::vector<Xapian::Query> title;
+
+	query_units(q, units);
+	for (const std::vector<std::string> &unit : units) {
+		std::vector<Xapian::Query> terms;
+		for (const std::string &t : unit) {
+			if (t[0] == PREFIX_STEM[0])
+				terms.emplace_back(PREFIX_STEM + std::string(PREFIX_TITLE) + t.substr(1));
+			else
+				terms.emplace_back(PREFIX_TITLE + t);
+		}
+		title.emplace_back(Xapian::Query::OP_SYNONYM, terms.begin(), terms.end());
+	}
+	if (title.empty())
+		return q;
+	Xapian::Query boost(Xapian::Query::OP_SCALE_WEIGHT,
+			    Xapian::Query(Xapian::Query::OP_OR, title.begin(), title.end()),
+			    TITLE_WEIGHT);
+	return Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, boost);
+}
+
+// Words worth adding to a query by feedback: stems of passage text, but
+// not of stopwords (which the query parser drops too), numbers or words
+// of one or two letters.
+class FeedbackDecider {
+	std::vector<std::string> stop;	// stopword stems as terms, sorted
+public:
+	explicit FeedbackDecider(loci_analyzer *an) {
+		if (!an)
+			return;
+		for (const char *const *w = loci_stopwords(loci_analyzer_language(an)); *w; w++) {
+			size_t len;
+			const char *stem = loci_analyzer_stem(an, *w, strlen(*w), &len);
+			if (!stem)
+				throw std::bad_alloc();
+			stop.push_back(PREFIX_STEM + std::string(stem, len));
+		}
+		std::sort(stop.begin(), stop.end());
+	}
+	bool operator()(const std::string &term) const {
+		if (term.size() <= 3 || term[0] != PREFIX_STEM[0] || !is_body_term(term) ||
+		    (term[1] >= '0' && term[1] <= '9'))
+			return false;
+		return !std::binary_search(stop.begin(), stop.end(), term);
+	}
+};
+
+// q with pseudo-relevance feedback (see FEEDBACK_ARTICLES).  Like the
+// title, the added words only rank the passages that match q: every hit
+// still holds a word of the query as typed.
+//
+// The words are chosen here rather than by Enquire::get_eset(), which
+// weighs them shard by shard: from the statistics of the whole of a
+// sharded index, a search ranks as on one merged index.  Each word's
+// weight is Xapian's default expand weight (TradEWeight): the mean of its
+// BM25-saturated frequency in the feedback passages, times its
+// Robertson-Sparck Jones relevance weight.
+static Xapian::Query
+with_feedback(Xapian::Enquire &enquire, Xapian::Database &db, const Xapian::Query &q,
+	      loci_analyzer *an)
+{
+	enquire.set_query(q);
+	// The best passage of each article: words from several articles
+	// rather than from the neighbours of one passage.
+	enquire.set_collapse_key(VALUE_PATH, 1);
+	Xapian::MSet top = enquire.get_mset(0, FEEDBACK_ARTICLES);
+	enquire.set_collapse_key(Xapian::BAD_VALUENO);
+	if (top.empty())
+		return q;
+
+	std::vector<std::vector<std::string>> units;
+	query_units(q, units);
+	if (units.empty())
+		return q;	// fields only: nothing to weigh the words against
+	double n_query = (double)units.size();
+	FeedbackDecider decider(an);
+	std::vector<std::string> query_terms;
+	positive_terms(q, query_terms);
+	std::sort(query_terms.begin(), query_terms.end());
+	struct Stat {
+		double rel = 0;		// feedback passages holding the word
+		double tf = 0;		// sum of their saturated frequencies
+	};
+	std::map<std::string, Stat> stats;
+	double avlen = db.get_avlength();
+	for (Xapian::MSetIterator m = top.begin(); m != top.end(); ++m) {
+		double len = db.get_doclength(*m);
+		double norm = avlen > 0 ? len / avlen : 1;
+		for (Xapian::TermIterator t = db.termlist_begin(*m); t != db.termlist_end(*m); ++t) {
+			const std::string &term = *t;
+			if (!decider(term) ||
+			    std::binary_search(query_terms.begin(), query_terms.end(), term))
+				continue;
+			double wdf = t.get_wdf();
+			Stat &st = stats[term];
+			st.rel++;
+			st.tf += 2 * wdf / (norm + wdf);	// BM25 with k = 1
+		}
+	}
+	double n_docs = db.get_doccount(), n_rel = top.size();
+	std::vector<std::pair<double, std::string>> ranked;
+	for (const auto &e : stats) {
+		double r = e.second.rel, n = db.get_termfreq(e.first);
+		double rsj = ((r + 0.5) * (n_docs - n_rel - n + r + 0.5)) /
+			     ((n_rel - r + 0.5) * (n - r + 0.5));
+		if (rsj < 2)	// as Xapian: never negative, still ordered
+			rsj = rsj * 0.5 + 1;
+		double w = e.second.tf / n_rel * std::log(rsj);
+		if (w > 0)
+			ranked.emplace_back(w, e.first);
+	}
+	if (ranked.empty())
+		return q;
+	// Best first; ties by term, so that the choice is stable.
+	size_t n_words = std::min<size_t>(FEEDBACK_TERMS, ranked.size());
+	std::partial_sort(ranked.begin(), ranked.begin() + (std::ptrdiff_t)n_words, ranked.end(),
+			  [](const std::pair<double, std::string> &a,
+			     const std::pair<double, std::string> &b) {
+				  return a.first != b.first ? a.first > b.first : a.second < b.second;
+			  });
+	double sum = 0;
+	for (size_t i = 0; i < n_words; i++)
+		sum += ranked[i].first;
+	std::vector<Xapian::Query> words;
+	for (size_t i = 0; i < n_words; i++)
+		words.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(ranked[i].second),
+				   FEEDBACK_WEIGHT * n_query * ranked[i].first / sum);
+	Xapian::Query added(Xapian::Query::OP_OR, words.begin(), words.end());
+	return Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, added);
+}
+
 loci_status
 loci_db_search(loci_db *db, const loci_query *q, const loci_search_options *o,
 	       loci_results **out, char **err)
@@ -865,8 +1088,11 @@ loci_db_search(loci_db *db, const loci_query *q, const loci_search_options *o,
 	return with_reopen(db, err, [&]() {
 		DateKey key(o->sort == LOCI_SORT_DATE);	// outlives enquire, which points to it
 		Xapian::Enquire enquire(db->db);
-		enquire.set_query(q->query);
 		enquire.set_weighting_scheme(Xapian::BM25Weight());
+		Xapian::Query query = with_title(q->query);
+		if (o->feedback && o->sort == LOCI_SORT_RELEVANCE)
+			query = with_feedback(enquire, db->db, query, q->an);
+		enquire.set_query(query);
 		if (o->per_article)
 			enquire.set_collapse_key(VALUE_PATH, o->per_article);
 		if (o->sort != LOCI_SORT_RELEVANCE)

@@ -174,10 +174,14 @@ typedef struct {
 	unsigned limit;		/* hits to return at most */
 	unsigned per_article;	/* at most this many passages of one article; 0 = all */
 	loci_sort sort;
+	bool feedback;		/* pseudo-relevance feedback: words of the best
+				 * articles' best passages rank the hits too
+				 * (relevance order only) */
 } loci_search_options;
 
-/* Runs q, returning hits best first (BM25) or in date order.  Reopens and
- * retries if the index changes under the reader. */
+/* Runs q, returning hits best first (BM25; the query's words in the
+ * article's title count too) or in date order.  Reopens and retries if
+ * the index changes under the reader. */
 loci_status loci_db_search(loci_db *db, const loci_query *q, const loci_search_options *o,
 			   loci_results **out, char **err);
 

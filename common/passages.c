@@ -324,6 +324,14 @@ loci_split_passages(const char *s, size_t len, loci_passage **out, size_t *count
 		bool wrapped = true;
 		while (j < n_lines && !lines[j].blank)
 			j++;
+		/* A long first line (a title or heading written on one line) is
+		 * a paragraph of its own, and the lines below it are judged
+		 * alone: else it would cut hard-wrapped text below it into one
+		 * passage per line. */
+		if (j - i > 2 && lines[i].chars > WRAPPED_LINE_MAX) {
+			paras[n_paras++] = (para){ lines[i].start, lines[i].end, lines[i].line, 0 };
+			i++;
+		}
 		for (size_t k = i; k + 1 < j; k++)
 			if (lines[k].chars > WRAPPED_LINE_MAX)
 				wrapped = false;

@@ -3,10 +3,11 @@
  *
  * Paragraphs end at a blank line, or at every line break in files that
  * put one paragraph per line; a block of short lines is hard-wrapped
- * prose and stays one paragraph.  A heading or question line is joined to
- * the paragraph after it, so an answer carries its question.  Paragraphs
- * over LOCI_PASSAGE_MAX_WORDS are cut at sentence ends into near-equal
- * pieces. */
+ * prose and stays one paragraph, even under a long first line (a title on
+ * one line), which is a paragraph of its own.  A heading or question line
+ * is joined to the paragraph after it, so an answer carries its question.
+ * Paragraphs over LOCI_PASSAGE_MAX_WORDS are cut at sentence ends into
+ * near-equal pieces. */
 #ifndef LOCI_PASSAGES_H
 #define LOCI_PASSAGES_H
 

@@ -32,7 +32,7 @@ static const char usage_text[] =
 	"                   [--format text|json|ndjson|tsv|trec|vimgrep]\n"
 	"                   [--color auto|always|never] [--explain]\n"
 	"                   [--per-article N | --articles] [-C N | --context N]\n"
-	"                   [--sort relevance|date|-date] [--no-synonyms]\n"
+	"                   [--sort relevance|date|-date] [--no-synonyms] [--no-feedback]\n"
 	"                   [--regex PATTERN] (QUERY... | --like PATH#N | --queries FILE)\n"
 	"       loci-search -h | --help | --version\n";
 
@@ -53,6 +53,7 @@ typedef struct {
 	const char *like;
 	const char *queries;
 	bool no_synonyms;
+	bool no_feedback;
 	const char *regex;
 	char *query;
 } options;
@@ -169,6 +170,7 @@ parse_options(int argc, char **argv, options *o)
 		{ "like", required_argument, NULL, 'L' },
 		{ "queries", required_argument, NULL, 'Q' },
 		{ "no-synonyms", no_argument, NULL, 'N' },
+		{ "no-feedback", no_argument, NULL, 'F' },
 		{ "regex", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -248,6 +250,7 @@ parse_options(int argc, char **argv, options *o)
 		case 'L': o->like = optarg; break;
 		case 'Q': o->queries = optarg; break;
 		case 'N': o->no_synonyms = true; break;
+		case 'F': o->no_feedback = true; break;
 		case 'R': o->regex = optarg; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': printf("loci-search %s\n", LOCI_VERSION); return 0;
@@ -575,9 +578,12 @@ collect_hits(session *s, const loci_query *q, loci_results *first, hit_list *l,
 		loci_results *r = NULL;
 		loci_status st;
 		if (q) {
+			/* As run_text ranks; a --like query is an expand
+			 * set already. */
 			loci_search_options so = { .offset = offset, .limit = page,
 						   .per_article = s->o->per_article,
-						   .sort = s->o->sort };
+						   .sort = s->o->sort,
+						   .feedback = !s->o->no_feedback && !s->o->like };
 			st = loci_db_search(s->db, q, &so, &r, &msg);
 		} else {
 			st = loci_db_scan(s->db, &cursor, page, &r, &msg);
@@ -607,6 +613,7 @@ run_text(session *s, const char *text, loci_rewritten_query *rq, loci_query **q,
 	loci_search_options so = {
 		.offset = s->o->offset, .limit = s->o->limit,
 		.per_article = s->o->per_article, .sort = s->o->sort,
+		.feedback = !s->o->no_feedback,
 	};
 	loci_status st = loci_query_rewrite(s->an, s->syn, text, strlen(text), rq);
 

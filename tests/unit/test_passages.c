@@ -288,6 +288,14 @@ test_hard_wrapped(void)
 		      "controlled in Syria and Iraq.");
 	free(r.p);
 
+	/* A long first line (a title on one line) is a paragraph of its
+	 * own; the hard-wrapped lines below it stay one paragraph. */
+	r = split(LONG1 "\nThe lines below it are\nhard-wrapped prose of one\nparagraph.\n");
+	CHECK_UINT_EQ(r.n, 2);
+	CHECK_PASSAGE(&r, 0, 1, LONG1);
+	CHECK_PASSAGE(&r, 1, 2, "The lines below it are\nhard-wrapped prose of one\nparagraph.");
+	free(r.p);
+
 	/* Line length counts characters, not bytes: Cyrillic lines of 90
 	 * characters (about 170 bytes) are hard-wrapped too. */
 	char cyr[1024] = "";
