@@ -18,7 +18,7 @@
  * is not cut at the comma. */
 #define PART "(?:\\p{N}+(?:[.,]\\p{N}+)+" \
 	     "|[\\p{L}\\p{N}][\\p{L}\\p{N}\\p{M}\\x{AD}]*" \
-	     "(?:['\\x{2019}][\\p{L}\\p{N}][\\p{L}\\p{N}\\p{M}\\x{AD}]*)*)"
+	     "(?:['\\x{2019}]\\p{L}[\\p{L}\\p{N}\\p{M}\\x{AD}]*)*)"
 #define HYPHEN "[-\\x{2010}\\x{2011}]"
 #define TOKEN_PATTERN PART "(?:" HYPHEN PART ")*"
 
@@ -200,7 +200,9 @@ normalize(loci_analyzer *an, const char *s, size_t len, size_t *out_len)
 	utf8proc_ssize_t kept = 0;
 	for (utf8proc_ssize_t i = 0; i < n; i++)
 		if (!is_diacritic(cps[i]))
-			cps[kept++] = cps[i];
+			/* Case folding maps Cherokee to capitals; Xapian's parser
+			 * lowercases what it reads: both must agree. */
+			cps[kept++] = utf8proc_tolower(cps[i]);
 	n = utf8proc_reencode(cps, kept, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
 	if (n < 0) {
 		free(cps);
@@ -221,9 +223,19 @@ normalize(loci_analyzer *an, const char *s, size_t len, size_t *out_len)
 			an->buf[o++] = (char)mapped[i];
 		}
 	}
-	an->buf[o] = '\0';
+	/* Compatibility forms can bring ASCII punctuation ("⒐" is "9."),
+	 * which the query parser would cut off: keep only what a typed
+	 * word holds. */
+	size_t k = 0;
+	for (size_t i = 0; i < o; i++) {
+		unsigned char c = (unsigned char)an->buf[i];
+		if (c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    ((c == '\'' || c == '.' || c == ',') && k > 0 && i + 1 < o))
+			an->buf[k++] = (char)c;
+	}
+	an->buf[k] = '\0';
 	free(mapped);
-	*out_len = o;
+	*out_len = k;
 	return LOCI_OK;
 }
 
@@ -264,7 +276,7 @@ emit_compound(loci_analyzer *an, const char *text, size_t start, size_t end,
 	}
 	an->joined[joined_len] = '\0';
 	unsigned first = *pos;
-	if (joined_len <= LOCI_MAX_TERM) {
+	if (joined_len > 0 && joined_len <= LOCI_MAX_TERM) {
 		loci_token tok = { an->joined, joined_len, start, end, first, LOCI_TOKEN_COMPOUND };
 		if (fn(ctx, &tok)) {
 			*stop = true;
@@ -279,7 +291,7 @@ emit_compound(loci_analyzer *an, const char *text, size_t start, size_t end,
 		if ((st = normalize(an, text + p, q - p, &len)) != LOCI_OK)
 			return st;
 		unsigned at = (*pos)++;
-		if (len <= LOCI_MAX_TERM) {
+		if (len > 0 && len <= LOCI_MAX_TERM) {
 			loci_token tok = { an->buf, len, p, q, at, LOCI_TOKEN_PART };
 			if (fn(ctx, &tok)) {
 				*stop = true;
@@ -327,7 +339,9 @@ loci_analyzer_tokenize(loci_analyzer *an, const char *text, size_t len,
 			size_t tlen;
 			st = normalize(an, text + s, e - s, &tlen);
 			unsigned at = pos++;
-			if (st == LOCI_OK && tlen <= LOCI_MAX_TERM) {
+			/* Empty after normalising: a default-ignorable "letter"
+			 * such as U+3164.  Not a word. */
+			if (st == LOCI_OK && tlen > 0 && tlen <= LOCI_MAX_TERM) {
 				loci_token tok = { an->buf, tlen, s, e, at, LOCI_TOKEN_WORD };
 				stop = fn(ctx, &tok) != 0;
 			}
@@ -351,5 +365,10 @@ loci_analyzer_stem(loci_analyzer *an, const char *term, size_t len, size_t *out_
 	if (!r)
 		return NULL;
 	*out_len = (size_t)sb_stemmer_length(an->stemmer);
+	if (*out_len == 0) {
+		/* Some stemmers (porter: "s") stem a word away: keep it. */
+		*out_len = len;
+		return term;
+	}
 	return (const char *)r;
 }

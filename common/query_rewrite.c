@@ -130,15 +130,14 @@ is_operator(const char *s, size_t n)
 static bool
 is_raw_field(const char *term)
 {
-	return strcmp(term, "path") == 0 || strcmp(term, "date") == 0 || strcmp(term, "syn") == 0;
+	return strcmp(term, "path") == 0 || strcmp(term, "date") == 0;
 }
 
 static bool
 is_field(const char *term)
 {
 	return is_raw_field(term) || strcmp(term, "title") == 0 || strcmp(term, "source") == 0 ||
-	       strcmp(term, "author") == 0 || strcmp(term, "tag") == 0 || strcmp(term, "caps") == 0 ||
-	       strcmp(term, "syn") == 0;
+	       strcmp(term, "author") == 0 || strcmp(term, "tag") == 0 || strcmp(term, "caps") == 0;
 }
 
 static bool
@@ -345,11 +344,43 @@ emit_unit(rewriter *r, const unit *u, bool in_quotes)
 	} else if (u->dashed && in_quotes) {
 		append_str(&r->o, u->dashed);	/* a phrase of the parts */
 	} else if (!u->dashed && u->caps && !in_quotes &&
+		   !(u->end < r->len && r->q[u->end] == '*') &&
 		   loci_is_stopword(r->language, u->term, strlen(u->term))) {
 		append_str(&r->o, "caps:");
 		append(&r->o, raw, raw_len);
 	} else {
 		append_str(&r->o, u->term);
+	}
+}
+
+static bool
+ends_with_near(const outbuf *o)
+{
+	return (o->len >= 4 && memcmp(o->buf + o->len - 4, "NEAR", 4) == 0) ||
+	       (o->len >= 3 && memcmp(o->buf + o->len - 3, "ADJ", 3) == 0);
+}
+
+/* Copies the text between two words, keeping only what is query syntax
+ * (white space, quotes, brackets, + - *, the /n of NEAR/n and ADJ/n):
+ * anything else ("_", "&", "/", a stray mark) would be read by the parser
+ * as part of a word, which the index cut there.  Two words with nothing
+ * between them ("1,500th") are kept apart by a space. */
+static void
+append_gap(rewriter *r, size_t from, size_t to)
+{
+	if (from == to && from > 0 && to < r->len && r->o.len &&
+	    r->o.buf[r->o.len - 1] != ' ' && r->o.buf[r->o.len - 1] != '(') {
+		append(&r->o, " ", 1);
+		return;
+	}
+	for (size_t i = from; i < to; i++) {
+		char c = r->q[i];
+		if (strchr(" \t\"()+-*", c) ||
+		    (c == '/' && i + 1 < r->len && r->q[i + 1] >= '0' && r->q[i + 1] <= '9' &&
+		     ends_with_near(&r->o)))
+			append(&r->o, &c, 1);
+		else if (((unsigned char)c & 0xC0) != 0x80)
+			append(&r->o, " ", 1);	/* one space per character */
 	}
 }
 
@@ -396,7 +427,7 @@ rewrite(rewriter *r)
 			if (r->syn && close < r->len && j > i && j - i <= 8 && !no_synonyms_here &&
 			    !near_operator(r, k, -1) && !near_operator(r, close + 1, 1) &&
 			    loci_synonyms_match(r->syn, terms, caps, n, &g) == j - i) {
-				append(&r->o, r->q + at, k - at);
+				append_gap(r, at, k);
 				emit_group(r, g);
 				at = close + 1;
 				i = j;
@@ -405,7 +436,7 @@ rewrite(rewriter *r)
 			in_quotes = true;
 		}
 		no_synonyms_here = false;
-		append(&r->o, r->q + at, u->start - at);
+		append_gap(r, at, u->start);
 		at = u->start;
 
 		if (!in_quotes && u->end < r->len && r->q[u->end] == ':' && is_field(u->term)) {
@@ -468,7 +499,7 @@ rewrite(rewriter *r)
 next:
 		;
 	}
-	append(&r->o, r->q + at, r->len - at);
+	append_gap(r, at, r->len);
 }
 
 loci_status

@@ -86,7 +86,15 @@ test_fields(void)
 	/* caps: keeps the capitals that stop the parser from stemming. */
 	CHECK_REWRITE("caps:US", "caps:US", NULL);
 	/* Not a field name: an ordinary word before a colon. */
-	CHECK_REWRITE("Note: attack", "note: attack", NULL);
+	CHECK_REWRITE("Note: attack", "note  attack", NULL);
+	/* What is not query syntax never glues to a word (found by fuzzing:
+	 * the parser would read "foo_bar", "AT&t" or "1,500th" as one). */
+	CHECK_REWRITE("foo_bar", "foo bar", NULL);
+	CHECK_REWRITE("AT&T", "caps:AT t", NULL);
+	CHECK_REWRITE("1,500th", "1,500 th", NULL);
+	CHECK_REWRITE("al-Qaeda NEAR/3 rival", "alqaeda NEAR/3 rival", NULL);
+	CHECK_REWRITE("x/y", "x y", NULL);
+	CHECK_REWRITE("IS*", "is*", "is", NULL);
 }
 
 static void
@@ -113,6 +121,9 @@ test_synonyms(void)
 	check_syn("is leaders", " leaders", __LINE__);
 	check_syn("Daesh*", "daesh*", __LINE__);
 	check_syn("-ISKP attack", "-iskp attack", __LINE__);
+	check_syn("ISKP/Taliban", "syn:0 taliban", __LINE__);
+	check_syn("IS_(x", "syn:1 (x", __LINE__);
+	check_syn("syn:x(y", "syn x(y", __LINE__);
 	check_syn("title:ISKP", "+title:iskp", __LINE__);
 	check_syn("title:\"Islamic State Khorasan\"", "+title:\"islamic state khorasan\"", __LINE__);
 	/* NEAR and ADJ take words: no group next to them, with /n or not. */
