@@ -492,6 +492,7 @@ rewrite(rewriter *r)
 		size_t before = r->o.len;
 		emit_unit(r, u, in_quotes);
 		if (!in_quotes && u->end < r->len && r->q[u->end] == '*' && !r->o.nomem &&
+		    !(!u->dashed && is_operator(r->q + u->start, u->end - u->start)) &&
 		    !add_prefix(r->out, r->o.buf + before))
 			r->failed = true;
 		at = u->end;
