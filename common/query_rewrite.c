@@ -503,38 +503,6 @@ next:
 	append_gap(r, at, r->len);
 }
 
-/* Unmatched brackets make Xapian's parser fall back to reading the query
- * another way, which can lose words (the highlighter fuzz target found
- * "(word" matching nothing): drop a ')' that closes nothing and close
- * what is left open. */
-static void
-balance_brackets(outbuf *o)
-{
-	int depth = 0;
-	bool quoted = false;
-	size_t w = 0;
-
-	if (o->nomem)
-		return;
-	for (size_t i = 0; i < o->len; i++) {
-		char c = o->buf[i];
-		if (c == '"') {
-			quoted = !quoted;
-		} else if (!quoted && c == '(') {
-			depth++;
-		} else if (!quoted && c == ')') {
-			if (depth == 0)
-				continue;
-			depth--;
-		}
-		o->buf[w++] = c;
-	}
-	o->len = w;
-	o->buf[w] = '\0';
-	while (depth-- > 0)
-		append(o, ")", 1);
-}
-
 loci_status
 loci_query_rewrite(loci_analyzer *an, const loci_synonyms *syn, const char *q, size_t len,
 		   loci_rewritten_query *out)
@@ -555,7 +523,6 @@ loci_query_rewrite(loci_analyzer *an, const loci_synonyms *syn, const char *q, s
 	if (st == LOCI_OK) {
 		append(&r.o, "", 0);
 		rewrite(&r);
-		balance_brackets(&r.o);
 		if (r.failed || r.o.nomem)
 			st = LOCI_ERR_NOMEM;
 	}
