@@ -115,8 +115,8 @@ append_str(outbuf *o, const char *s)
 	append(o, s, strlen(s));
 }
 
-static bool
-is_operator(const char *s, size_t n)
+bool
+loci_is_query_operator(const char *s, size_t n)
 {
 	static const char *const ops[] = { "AND", "OR", "NOT", "XOR", "NEAR", "ADJ", NULL };
 
@@ -239,7 +239,7 @@ try_synonyms(rewriter *r, size_t i, size_t limit)
 		return 0;
 	while (n < 8 && i + n < limit && (n == 0 || adjacent(r, i + n - 1, i + n))) {
 		const unit *u = &r->u[i + n];
-		if (is_operator(r->q + u->start, u->end - u->start))
+		if (loci_is_query_operator(r->q + u->start, u->end - u->start))
 			break;
 		terms[n] = u->term;
 		caps[n] = u->caps;
@@ -268,7 +268,7 @@ next_to_operator(const rewriter *r, size_t i)
 
 	if (i > 0) {
 		const unit *v = &r->u[i - 1];
-		if (!v->dashed && is_operator(r->q + v->start, v->end - v->start))
+		if (!v->dashed && loci_is_query_operator(r->q + v->start, v->end - v->start))
 			return true;
 	}
 	if (colon + 1 < r->len && r->q[colon + 1] == '"')
@@ -278,7 +278,7 @@ next_to_operator(const rewriter *r, size_t i)
 	for (size_t j = i + 1; j < r->n; j++) {
 		const unit *v = &r->u[j];
 		if (v->start > value_end)
-			return !v->dashed && is_operator(r->q + v->start, v->end - v->start);
+			return !v->dashed && loci_is_query_operator(r->q + v->start, v->end - v->start);
 	}
 	return false;
 }
@@ -326,7 +326,7 @@ droppable(const rewriter *r, size_t i, bool in_quotes)
 		if ((d < 0 && i == 0) || j >= r->n)
 			continue;
 		const unit *v = &r->u[j];
-		if (!v->dashed && is_operator(r->q + v->start, v->end - v->start))
+		if (!v->dashed && loci_is_query_operator(r->q + v->start, v->end - v->start))
 			return false;
 	}
 	return true;
@@ -339,7 +339,7 @@ emit_unit(rewriter *r, const unit *u, bool in_quotes)
 	const char *raw = r->q + u->start;
 	size_t raw_len = u->end - u->start;
 
-	if (!u->dashed && is_operator(raw, raw_len)) {
+	if (!u->dashed && loci_is_query_operator(raw, raw_len)) {
 		append(&r->o, raw, raw_len);
 	} else if (u->dashed && in_quotes) {
 		append_str(&r->o, u->dashed);	/* a phrase of the parts */
@@ -492,7 +492,7 @@ rewrite(rewriter *r)
 		size_t before = r->o.len;
 		emit_unit(r, u, in_quotes);
 		if (!in_quotes && u->end < r->len && r->q[u->end] == '*' && !r->o.nomem &&
-		    !(!u->dashed && is_operator(r->q + u->start, u->end - u->start)) &&
+		    !(!u->dashed && loci_is_query_operator(r->q + u->start, u->end - u->start)) &&
 		    !add_prefix(r->out, r->o.buf + before))
 			r->failed = true;
 		at = u->end;

@@ -15,6 +15,7 @@
 #ifndef LOCI_QUERY_REWRITE_H
 #define LOCI_QUERY_REWRITE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "analyzer.h"
@@ -38,6 +39,10 @@ loci_status loci_query_rewrite(loci_analyzer *an, const loci_synonyms *syn, cons
 			       size_t len, loci_rewritten_query *out);
 
 void loci_rewritten_query_free(loci_rewritten_query *q);
+
+/* Is s[0..n) a query operator as typed: AND OR NOT XOR NEAR ADJ, in
+ * capitals? */
+bool loci_is_query_operator(const char *s, size_t n);
 
 #ifdef __cplusplus
 }

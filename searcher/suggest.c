@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "query_rewrite.h"
+
 typedef struct {
 	size_t start, end;
 	char *replacement;
@@ -19,17 +21,6 @@ typedef struct {
 	char **err;
 } suggest_ctx;
 
-static bool
-is_operator(const char *s, size_t n)
-{
-	static const char *const ops[] = { "AND", "OR", "NOT", "XOR", "NEAR", "ADJ", NULL };
-
-	for (const char *const *op = ops; *op; op++)
-		if (strlen(*op) == n && memcmp(*op, s, n) == 0)
-			return true;
-	return false;
-}
-
 static int
 check_word(void *ctx, const loci_token *tok)
 {
@@ -41,7 +32,7 @@ check_word(void *ctx, const loci_token *tok)
 	/* Parts of a hyphenated word are checked as the whole. */
 	if (tok->kind == LOCI_TOKEN_PART)
 		return 0;
-	if (tok->kind == LOCI_TOKEN_WORD && is_operator(q + tok->start, tok->end - tok->start))
+	if (tok->kind == LOCI_TOKEN_WORD && loci_is_query_operator(q + tok->start, tok->end - tok->start))
 		return 0;
 	if (q[tok->end] == '*' || q[tok->end] == ':')
 		return 0;	/* a wildcard or a field name */
