@@ -623,10 +623,28 @@ loci_writer_list_articles(loci_writer *w, loci_article_fn fn, void *ctx, char **
 }
 
 loci_status
-loci_db_compact(const char *src, const char *dst, char **err)
+loci_db_compact(const char *const *srcs, size_t n, const char *dst, char **err)
 {
 	try {
-		Xapian::Database(src).compact(dst);
+		Xapian::Database all;
+		for (size_t i = 0; i < n; i++)
+			all.add_database(Xapian::Database(srcs[i]));
+		// Renumbered one source after the other: the document ids, and so
+		// the order of equal scores, are those of one build in that order.
+		all.compact(dst);
+		return LOCI_OK;
+	} catch (...) {
+		return status_from_exception(err);
+	}
+}
+
+loci_status
+loci_writer_copy_meta(loci_writer *from, loci_writer *to, char **err)
+{
+	try {
+		for (Xapian::TermIterator k = from->db.metadata_keys_begin();
+		     k != from->db.metadata_keys_end(); ++k)
+			to->db.set_metadata(*k, from->db.get_metadata(*k));
 		return LOCI_OK;
 	} catch (...) {
 		return status_from_exception(err);

@@ -78,10 +78,15 @@ loci_status loci_writer_add_passage(loci_writer *w, loci_analyzer *an,
 
 loci_status loci_writer_commit(loci_writer *w, char **err);
 
-/* Writes a compact copy of the committed index at src to the new
- * directory dst: tables rewritten full, with no free space (often half
- * the size of an index built by many commits). */
-loci_status loci_db_compact(const char *src, const char *dst, char **err);
+/* Writes a compact copy of the committed indexes at srcs[0..n) to the
+ * new directory dst, as one index: tables rewritten full, with no free
+ * space (often half the size of an index built by many commits).  The
+ * passages keep their order, srcs[0]'s first; a metadata key set in
+ * several sources takes srcs[0]'s value. */
+loci_status loci_db_compact(const char *const *srcs, size_t n, const char *dst, char **err);
+
+/* Copies every metadata entry of from into to (uncommitted). */
+loci_status loci_writer_copy_meta(loci_writer *from, loci_writer *to, char **err);
 
 /* What the index records of each article, so that a re-run can tell an
  * unchanged file by a stat and skip it. */

@@ -15,6 +15,7 @@
 #include "database.h"
 #include "escape.h"
 #include "index_info.h"
+#include "parallel_build.h"
 #include "paths.h"
 #include "synonyms.h"
 #include "update.h"
@@ -31,7 +32,7 @@ static const char usage_text[] =
 	"usage: loci-index [--db DIR] [--language LANG] [--synonyms FILE] [--rebuild]\n"
 	"                  [--no-delete] [--follow] [--shard K/N]\n"
 	"                  [--files-from FILE [-0 | --null]] [--max-size MB]\n"
-	"                  [--commit-every N] [--commit-mb MB] [--wait SECONDS]\n"
+	"                  [--commit-every N] [--commit-mb MB] [--wait SECONDS] [-j N]\n"
 	"                  [--compact] [-v | --verbose] [-q | --quiet] [--json] [PATH...]\n"
 	"       loci-index [--db DIR] --info | --list\n"
 	"       loci-index -h | --help | --version\n";
@@ -44,6 +45,7 @@ typedef struct {
 	const char *files_from;
 	const char *synonyms;
 	double wait_seconds;
+	unsigned jobs;		/* workers for a build from nothing */
 	walk_callbacks walk;
 	update_options update;
 } options;
@@ -131,6 +133,7 @@ parse_options(int argc, char **argv, options *o)
 		{ "commit-every", required_argument, NULL, 'C' },
 		{ "commit-mb", required_argument, NULL, 'B' },
 		{ "wait", required_argument, NULL, 'W' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "json", no_argument, NULL, 'J' },
@@ -144,8 +147,13 @@ parse_options(int argc, char **argv, options *o)
 	int opt;
 	double v;
 
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	*o = (options){
 		.language = "english",
+		/* Two writers when there are two cores: each holds about
+		 * 100 MB before it commits, and two keep a first build
+		 * under 300 MB (more with --jobs). */
+		.jobs = cpus < 2 ? 1 : 2,
 		.update = {
 			.max_size = 64UL << 20,
 			.commit_articles = 1000,
@@ -153,7 +161,7 @@ parse_options(int argc, char **argv, options *o)
 			.stop = &stop_signal,
 		},
 	};
-	while ((opt = getopt_long(argc, argv, "0vqh", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "0vqhj:", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'd': o->db = optarg; break;
 		case 'L': o->language = optarg; o->language_given = true; break;
@@ -193,6 +201,12 @@ parse_options(int argc, char **argv, options *o)
 			if (!parse_number(optarg, 1e6, &v))
 				return usage_error("--wait needs a number of seconds, not", optarg);
 			o->wait_seconds = v;
+			break;
+		case 'j':
+			if (!parse_number(optarg, 64, &v) || v < 1 || v != (double)(unsigned)v)
+				return usage_error("--jobs needs a whole number from 1 to 64, not",
+						   optarg);
+			o->jobs = (unsigned)v;
 			break;
 		case 'v': o->update.verbose = true; break;
 		case 'q': o->quiet = true; break;
@@ -528,10 +542,11 @@ rebuild_language(loci_writer *old, const options *o, options *changed, char **ms
 	return LOCI_OK;
 }
 
-/* Compacts src into DB.compact and swaps that in at db_path in one step
- * (src is db_path itself, or a rebuild beside it, then removed too). */
+/* Compacts srcs into DB.compact and swaps that in at db_path in one step
+ * (srcs is db_path itself, a rebuild beside it, or a parallel build's
+ * parts); the index that was at db_path is removed. */
 static int
-compact_into_place(const char *src, const char *db_path, bool src_is_rebuild)
+compact_into_place(const char *const *srcs, size_t n_srcs, const char *db_path)
 {
 	size_t n = strlen(db_path) + sizeof ".compact";
 	char *dst = malloc(n), *msg = NULL;
@@ -542,7 +557,7 @@ compact_into_place(const char *src, const char *db_path, bool src_is_rebuild)
 	snprintf(dst, n, "%s.compact", db_path);
 	/* One left by a run killed while compacting: ours, we hold the lock. */
 	loci_remove_tree(dst);
-	loci_status st = loci_db_compact(src, dst, &msg);
+	loci_status st = loci_db_compact(srcs, n_srcs, dst, &msg);
 	if (st != LOCI_OK) {
 		rc = index_error(db_path, st, msg);
 	} else if (loci_exchange_dirs(dst, db_path) != LOCI_OK) {
@@ -550,13 +565,97 @@ compact_into_place(const char *src, const char *db_path, bool src_is_rebuild)
 		snprintf(rest, sizeof rest, ": %s", strerror(errno));
 		err_subject("cannot move the compacted index into place at", db_path, rest);
 		rc = EXIT_INDEX;
-	} else if (src_is_rebuild) {
-		/* dst now holds the index the rebuild replaced. */
-		loci_remove_tree(dst);
 	}
-	if (rc || !src_is_rebuild)
-		loci_remove_tree(dst);	/* the old files, or a failed copy */
+	loci_remove_tree(dst);	/* the index replaced, or a failed copy */
 	free(dst);
+	free(msg);
+	return rc;
+}
+
+static int
+found_article(void *ctx, const char *path, const loci_article_info *info)
+{
+	(void)path;
+	(void)info;
+	*(bool *)ctx = true;
+	return 1;
+}
+
+/* No article recorded: a first build, a rebuild, or a first build that
+ * was killed before its parts were merged. */
+static bool
+holds_no_articles(loci_writer *w)
+{
+	bool any = false;
+	char *msg = NULL;
+	loci_status st = loci_writer_list_articles(w, found_article, &any, &msg);
+
+	free(msg);
+	return st == LOCI_OK && !any;
+}
+
+static const char *
+signal_name(int sig)
+{
+	return sig == SIGINT ? "SIGINT" : "SIGTERM";
+}
+
+/* Builds the index at db_path from nothing with o->jobs workers, in parts
+ * beside target (db_path, or the rebuild beside it) whose writer w holds
+ * the settings.  Returns the exit code. */
+static int
+build_in_parallel(const options *o, const update_options *uo, const char *db_path,
+		  const char *target, loci_writer *w, const char *lang, bool rebuild, int argc,
+		  char **argv, const struct timespec *t0)
+{
+	parallel_build *pb = NULL;
+	char *msg = NULL;
+	const char *pmsg;
+	int rc = 0, walk_rc = 0;
+	loci_status st = parallel_build_new(target, w, lang, o->jobs, uo, &pb, &msg);
+
+	if (st != LOCI_OK) {
+		rc = index_error(db_path, st, msg);
+		goto out;
+	}
+	walk_callbacks cb = parallel_build_walk_callbacks(pb, o->walk.follow);
+	for (int i = 0; i < argc && !walk_rc; i++)
+		walk_rc = walk_path(argv[i], &cb);
+	if (!walk_rc && o->files_from && walk_files_from(o, &cb) < 0) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (!stop_signal)
+		parallel_build_run(pb, !o->quiet && !uo->verbose && isatty(STDERR_FILENO));
+	if ((st = parallel_build_error(pb, &pmsg)) != LOCI_OK) {
+		rc = index_error(db_path, st, pmsg);
+		goto out;
+	}
+	update_counts c = parallel_build_counts(pb);
+	if (stop_signal && rebuild) {
+		fprintf(stderr, "loci-index: stopped by %s: the rebuild was abandoned, the index "
+			"is as it was\n", signal_name(stop_signal));
+		rc = 128 + stop_signal;
+		goto out;
+	}
+	/* Merged even when stopped: every part is committed, and the next run
+	 * carries on from the merged index. */
+	size_t n;
+	const char *const *parts = parallel_build_parts(pb, &n);
+	if ((rc = compact_into_place(parts, n, db_path)) != 0)
+		goto out;
+	if (stop_signal) {
+		fprintf(stderr, "loci-index: stopped by %s after %lu articles (%lu added, "
+			"%lu unchanged), all committed; run again to finish\n",
+			signal_name(stop_signal), c.added + c.unchanged, c.added, c.unchanged);
+		rc = 128 + stop_signal;
+		goto out;
+	}
+	print_summary(o, &c, c.added || c.updated || c.removed, seconds_since(t0));
+	if (c.skipped)
+		rc = EXIT_SKIPPED;
+out:
+	parallel_build_free(pb);
 	free(msg);
 	return rc;
 }
@@ -616,6 +715,10 @@ run(const options *opts, const char *db_path, int argc, char **argv)
 	}
 	if ((rc = check_settings(w, db_path, &o, &lang, &created)) != 0)
 		goto out;
+	/* The lock is ours: what a killed parallel build left is too. */
+	parallel_build_clean(db_path);
+	if (build_path)
+		parallel_build_clean(build_path);
 	if (loci_analyzer_new(lang, &an) != LOCI_OK) {
 		err_subject("index", db_path, " names an unknown language "
 			    "(rebuild it with loci-index --rebuild)");
@@ -641,6 +744,12 @@ run(const options *opts, const char *db_path, int argc, char **argv)
 	}
 	for (int i = 0; i < argc; i++)
 		normalize_path(argv[i]);
+	if (o.jobs > 1 && (build_path || holds_no_articles(w))) {
+		rc = build_in_parallel(&o, &uo, db_path, build_path ? build_path : db_path, w, lang,
+				       build_path != NULL, argc, argv, &t0);
+		swapped = true;	/* a rebuild's own directory is not needed */
+		goto out;
+	}
 	if (!o.quiet && !uo.verbose && isatty(STDERR_FILENO) && !o.files_from)
 		uo.progress_total = count_files(&o, argc, argv);
 	if ((st = updater_new(w, an, &uo, &u)) != LOCI_OK) {
@@ -670,7 +779,7 @@ run(const options *opts, const char *db_path, int argc, char **argv)
 	const update_counts *c = updater_counts(u);
 	if (stop_signal && build_path) {
 		fprintf(stderr, "loci-index: stopped by %s: the rebuild was abandoned, the index "
-			"is as it was\n", stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
+			"is as it was\n", signal_name(stop_signal));
 		rc = 128 + stop_signal;
 		goto out;
 	}
@@ -682,7 +791,7 @@ run(const options *opts, const char *db_path, int argc, char **argv)
 	if (stop_signal) {
 		fprintf(stderr, "loci-index: stopped by %s after %lu articles (%lu added, "
 			"%lu updated, %lu unchanged), all committed; run again to finish\n",
-			stop_signal == SIGINT ? "SIGINT" : "SIGTERM",
+			signal_name(stop_signal),
 			c->added + c->updated + c->unchanged, c->added, c->updated, c->unchanged);
 		rc = 128 + stop_signal;
 		goto out;
@@ -692,7 +801,7 @@ run(const options *opts, const char *db_path, int argc, char **argv)
 		 * the free space of its many commits gone it is about half the
 		 * size.  The lock (w, or guard for a rebuild) is still held. */
 		const char *src = build_path ? build_path : db_path;
-		if ((rc = compact_into_place(src, db_path, build_path != NULL)) != 0)
+		if ((rc = compact_into_place(&src, 1, db_path)) != 0)
 			goto out;
 		swapped = build_path != NULL;
 	}

@@ -79,20 +79,33 @@ pathset_free(pathset *s)
 	free(s->items);
 }
 
+/* A line of its own on stderr, whole even when other updaters write
+ * too, and not glued to the end of a progress line. */
 static void
-report(const char *path, const char *what)
+message(const updater *u, const char *head, const char *path, const char *tail,
+	const char *what)
 {
-	fputs("loci-index: ", stderr);
+	flockfile(stderr);
+	if (u->opts.shared && u->opts.shared->line_shown) {
+		fputs("\r\033[K", stderr);
+		u->opts.shared->line_shown = false;
+	}
+	fputs(head, stderr);
 	loci_fputs_escaped(stderr, path, strlen(path));
-	fprintf(stderr, ": %s\n", what);
+	fprintf(stderr, "%s%s\n", tail, what);
+	funlockfile(stderr);
 }
 
 static void
-warn(const char *path, const char *what)
+report(const updater *u, const char *path, const char *what)
 {
-	fputs("loci-index: warning: '", stderr);
-	loci_fputs_escaped(stderr, path, strlen(path));
-	fprintf(stderr, "': %s\n", what);
+	message(u, "loci-index: ", path, ": ", what);
+}
+
+static void
+warn(const updater *u, const char *path, const char *what)
+{
+	message(u, "loci-index: warning: '", path, "': ", what);
 }
 
 loci_status
@@ -177,7 +190,7 @@ updater_warn(void *ctx, const char *path, int errnum)
 	u->counts.skipped++;
 	if (!pathset_add(&u->protected, path))
 		fail(u, LOCI_ERR_NOMEM);
-	warn(path, errnum == EINVAL ? "not a regular file or directory, skipped"
+	warn(u, path, errnum == EINVAL ? "not a regular file or directory, skipped"
 		   : errnum == ELOOP ? "symbolic link loop, skipped" : strerror(errnum));
 }
 
@@ -269,6 +282,8 @@ updater_file(void *ctx, const char *path, const struct stat *st)
 	if (u->opts.shards && loci_article_shard(path, u->opts.shards) != u->opts.shard)
 		return 0;	/* another machine's */
 	u->files_done++;
+	if (u->opts.shared)
+		atomic_fetch_add_explicit(&u->opts.shared->files, 1, memory_order_relaxed);
 	show_progress(u);
 	if (!pathset_add(&u->seen, path)) {
 		fail(u, LOCI_ERR_NOMEM);
@@ -282,7 +297,7 @@ updater_file(void *ctx, const char *path, const struct stat *st)
 	if (known && old.size == (unsigned long long)st->st_size && old.mtime_ns == mtime_ns) {
 		u->counts.unchanged++;
 		if (u->opts.verbose)
-			report(path, "unchanged");
+			report(u, path, "unchanged");
 		return 0;
 	}
 
@@ -295,12 +310,12 @@ updater_file(void *ctx, const char *path, const struct stat *st)
 	case ARTICLE_TOO_LARGE:
 		clear_progress(u);
 		u->counts.skipped++;
-		warn(path, "larger than --max-size, skipped");
+		warn(u, path, "larger than --max-size, skipped");
 		return 0;
 	case ARTICLE_BINARY:
 		clear_progress(u);
 		u->counts.skipped++;
-		warn(path, "binary file (holds NUL bytes), skipped");
+		warn(u, path, "binary file (holds NUL bytes), skipped");
 		return 0;
 	case ARTICLE_NOMEM:
 		fail(u, LOCI_ERR_NOMEM);
@@ -308,13 +323,15 @@ updater_file(void *ctx, const char *path, const struct stat *st)
 	}
 	if (a.was_cp1252) {
 		clear_progress(u);
-		warn(path, "not valid UTF-8, read as Windows-1252");
+		warn(u, path, "not valid UTF-8, read as Windows-1252");
 	}
 	if (a.meta_problem) {
 		clear_progress(u);
-		warn(path, a.meta_problem);
+		warn(u, path, a.meta_problem);
 	}
 	u->counts.bytes += a.len;
+	if (u->opts.shared)
+		atomic_fetch_add_explicit(&u->opts.shared->bytes, a.len, memory_order_relaxed);
 
 	if (known && strcmp(old.hash, a.hash) == 0) {
 		/* Touched, not changed: remember the new stat, keep the passages. */
@@ -323,7 +340,7 @@ updater_file(void *ctx, const char *path, const struct stat *st)
 		rc = loci_writer_set_article(u->w, path, &old, &u->error_msg);
 		u->counts.unchanged++;
 		if (u->opts.verbose && rc == LOCI_OK)
-			report(path, "unchanged (touched)");
+			report(u, path, "unchanged (touched)");
 	} else {
 		unsigned n = 0;
 		rc = store_article(u, path, st, &a, &n);
@@ -334,7 +351,7 @@ updater_file(void *ctx, const char *path, const struct stat *st)
 			else
 				u->counts.added++;
 			if (u->opts.verbose)
-				report(path, known ? "updated" : "added");
+				report(u, path, known ? "updated" : "added");
 		}
 	}
 	if (rc == LOCI_OK) {
@@ -406,7 +423,7 @@ updater_remove_missing(updater *u, const char *root)
 			u->wrote = true;
 			u->pending_articles++;
 			if (u->opts.verbose)
-				report(m.gone.items[i], "removed");
+				report(u, m.gone.items[i], "removed");
 		}
 	}
 	pathset_free(&m.gone);

@@ -4,12 +4,21 @@
 #define LOCI_UPDATE_H
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/stat.h>
 
 #include "analyzer.h"
 #include "database.h"
+
+/* What several updaters working at once report to the one thread that
+ * draws the progress line (see parallel_build.h). */
+typedef struct {
+	atomic_ulong files;		/* files looked at */
+	atomic_ullong bytes;		/* bytes of articles read */
+	bool line_shown;		/* guarded by stderr's lock */
+} update_progress;
 
 typedef struct {
 	size_t max_size;		/* larger files are skipped */
@@ -19,6 +28,7 @@ typedef struct {
 	bool keep_missing;		/* --no-delete */
 	const volatile sig_atomic_t *stop;	/* nonzero: stop after this article */
 	unsigned long progress_total;	/* files expected; 0: no progress line */
+	update_progress *shared;	/* counted here too, if not NULL */
 	unsigned shard, shards;		/* --shard K/N: index only shard K of N */
 	dev_t skip_dev;			/* a file not to index (the synonyms */
 	ino_t skip_ino;			/* file); 0 if none */

@@ -331,11 +331,55 @@ class Batch(unittest.TestCase):
                 first.wait()
             first.stderr.close()
 
+    def test_parallel_build_equals_one_worker(self):
+        make_folder(self.src, 600)
+        self.write("d03/empty.txt", b"")
+        self.write("d07/binary.txt", b"\0\1\2")
+        dbs = {}
+        for jobs in ("1", "3"):
+            dbs[jobs] = os.path.join(self.tmp, "db-j" + jobs)
+            r = self.index("--json", "-j", jobs, self.src, db=dbs[jobs])
+            self.assertEqual(r.returncode, 1, r.stderr)     # the binary one skipped
+            s = json.loads(r.stdout)
+            self.assertEqual((s["added"], s["skipped"]), (601, 1))
+            self.assertEqual(sorted(p for p in os.listdir(self.tmp) if ".part" in p), [])
+        self.assertEqual(self.listing(dbs["1"]), self.listing(dbs["3"]))
+        # The same passages under the same document ids: equal scores (a
+        # filter alone scores nothing) come out in the same order too.
+        for query in (["attack", "OR", "moscow"], ["path:" + self.src + "/d05"],
+                      ['"the attack"'], ["mosc*"]):
+            out = [run(SEARCH, "--db", dbs[j], "--format", "tsv", "-n", "200", *query).stdout
+                   for j in ("1", "3")]
+            self.assertEqual(out[0], out[1], query)
+            self.assertTrue(out[0], query)
+        # A later run is incremental, one writer, whatever -j says.
+        self.write("d01/new.txt", b"Quokkaword arrives.\n")
+        r = self.index("--json", "-j", "3", self.src, db=dbs["3"])
+        s = json.loads(r.stdout)
+        self.assertEqual((s["added"], s["unchanged"]), (1, 601))
+
+    def test_parallel_build_stopped_is_merged_and_resumed(self):
+        make_folder(self.src, 3000)
+        p = subprocess.Popen([INDEX, "--db", self.db, "-j", "2", "--commit-every", "100",
+                              self.src], stderr=subprocess.PIPE, env=env())
+        time.sleep(0.5)
+        p.send_signal(signal.SIGINT)
+        _, err = p.communicate(timeout=60)
+        if p.returncode == 0:
+            self.skipTest("indexing finished before the signal")
+        self.assertEqual(p.returncode, 130, err)
+        done = int(err.split(b"after ")[1].split()[0])
+        self.assertGreater(done, 0)
+        self.assertEqual(len(self.listing().splitlines()), done)
+        s, _ = self.summary("-j", "2", self.src)
+        self.assertEqual((s["added"], s["unchanged"]), (3000 - done, done))
+        self.assertEqual(len(self.listing().splitlines()), 3000)
+
     def test_sigterm_and_sigint_commit_and_report(self):
         make_folder(self.src, 3000)
         for sig, code, name in ((signal.SIGTERM, 143, b"SIGTERM"), (signal.SIGINT, 130, b"SIGINT")):
             db = os.path.join(self.tmp, "db-%d" % sig)
-            p = subprocess.Popen([INDEX, "--db", db, "--commit-every", "100", self.src],
+            p = subprocess.Popen([INDEX, "--db", db, "-j", "1", "--commit-every", "100", self.src],
                                  stderr=subprocess.PIPE, env=env())
             time.sleep(0.3)
             p.send_signal(sig)
@@ -389,7 +433,10 @@ class Batch(unittest.TestCase):
             db = os.path.join(self.tmp, "killed")
             if k % 2 == 0:
                 shutil.rmtree(db, ignore_errors=True)
-            p = subprocess.Popen([INDEX, "--db", db, "--commit-every", "64", "-q", self.src],
+            # Half the runs with one writer, half with parallel parts.
+            jobs = "1" if k % 4 < 2 else "2"
+            p = subprocess.Popen([INDEX, "--db", db, "-j", jobs, "--commit-every", "64", "-q",
+                                  self.src],
                                  stderr=subprocess.DEVNULL, env=env())
             time.sleep(rng.uniform(0, full))
             p.kill()
