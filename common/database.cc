@@ -1098,6 +1098,24 @@ with_feedback(Xapian::Enquire &enquire, Xapian::Database &db, const Xapian::Quer
 	return Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, added);
 }
 
+// The passages of the article at path that match query beyond the
+// per_article shown ("+N more in this article").  Xapian's collapse
+// count is exact only when every match is looked at, which costs more
+// than the search itself on a large index; the article's own passages
+// are few, and counted here for the articles on the page alone.
+static unsigned long
+more_in_article(Xapian::Database &db, const Xapian::Query &query, const std::string &path,
+		unsigned per_article)
+{
+	Xapian::Enquire counter(db);
+	counter.set_weighting_scheme(Xapian::BoolWeight());
+	counter.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query,
+					Xapian::Query(PREFIX_ARTICLE + article_key(path.c_str()))));
+	Xapian::MSet all = counter.get_mset(0, 1, db.get_doccount());
+	Xapian::doccount n = all.get_matches_estimated();
+	return n > per_article ? n - per_article : 0;
+}
+
 loci_status
 loci_db_search(loci_db *db, const loci_query *q, const loci_search_options *o,
 	       loci_results **out, char **err)
@@ -1115,15 +1133,22 @@ loci_db_search(loci_db *db, const loci_query *q, const loci_search_options *o,
 			enquire.set_collapse_key(VALUE_PATH, o->per_article);
 		if (o->sort != LOCI_SORT_RELEVANCE)
 			enquire.set_sort_by_key_then_relevance(&key, o->sort == LOCI_SORT_DATE_DESC);
-		// With passages collapsed, look further than the page so that
-		// "+N more in this article" counts are not cut by -n.
-		Xapian::doccount check = o->per_article ? 10000 : (o->limit ? 0 : 1);
-		Xapian::MSet mset = enquire.get_mset(o->offset, o->limit, check);
+		Xapian::MSet mset = enquire.get_mset(o->offset, o->limit, o->limit ? 0 : 1);
 		std::unique_ptr<loci_results> r(new loci_results);
 		r->total = mset.get_matches_estimated();
-		for (Xapian::MSetIterator m = mset.begin(); m != mset.end(); ++m)
-			r->hits.push_back(make_hit(m.get_document(), m.get_weight(),
-						   m.get_collapse_count()));
+		std::map<std::string, unsigned long> more;
+		for (Xapian::MSetIterator m = mset.begin(); m != mset.end(); ++m) {
+			Xapian::Document doc = m.get_document();
+			unsigned long n = 0;
+			if (o->per_article) {
+				std::string path = doc.get_value(VALUE_PATH);
+				auto known = more.find(path);
+				n = known != more.end() ? known->second
+					: (more[path] = more_in_article(db->db, query, path,
+									o->per_article));
+			}
+			r->hits.push_back(make_hit(doc, m.get_weight(), n));
+		}
 		*out = r.release();
 		return LOCI_OK;
 	});

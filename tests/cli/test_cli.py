@@ -215,6 +215,10 @@ class Corpus(unittest.TestCase):
         self.assertTrue(any(h["more"] > 0 for h in hits))
         every = self.hits("-n", "100", "--per-article", "0", "Taliban")
         self.assertGreater(len(every), len(hits))
+        # "+N more": exactly the article's other matching passages.
+        for h in hits:
+            in_article = sum(1 for e in every if e["path"] == h["path"])
+            self.assertEqual(h["more"], in_article - paths.count(h["path"]), h["path"])
         r = run(SEARCH, "--db", self.db, "--color", "never", "Taliban")
         self.assertRegex(r.stdout.decode(), r"\(\+\d+ more in this article\)")
 
