@@ -332,12 +332,60 @@ droppable(const rewriter *r, size_t i, bool in_quotes)
 	return true;
 }
 
+static bool
+ascii_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Would Xapian's parser cut the term where the analyser did not?  Both
+ * keep letters and digits, ASCII or not, together; both keep "russia's"
+ * and "1,500" whole.  The analyser also keeps a number with separators
+ * inside a word of letters ("a1.5l" from "a-1.5l"), which the parser cuts
+ * by rules of its own: anything but those two cases is taken as cut. */
+static bool
+parser_would_cut(const char *term)
+{
+	const unsigned char *t = (const unsigned char *)term;
+	bool number = ascii_digit(t[0]);
+
+	for (const unsigned char *p = t; *p && number; p++)
+		number = ascii_digit(*p) ||
+			 ((*p == '.' || *p == ',') && ascii_digit(p[-1]) && ascii_digit(p[1]));
+	if (number)
+		return false;
+	for (const unsigned char *p = t; *p; p++) {
+		if (*p >= 0x80 || (*p >= 'a' && *p <= 'z') || ascii_digit(*p))
+			continue;
+		/* An apostrophe between letters, the one other mark allowed. */
+		if (*p == '\'' && p > t && p[-1] >= 'a' && p[-1] <= 'z' && p[1] >= 'a' && p[1] <= 'z')
+			continue;
+		return true;
+	}
+	return false;
+}
+
+/* "lit:HEX": the term spelt in hex digits, which the parser leaves whole,
+ * for the database layer to decode and stem (see its LiteralTerm). */
+static void
+emit_literal(rewriter *r, const char *term)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	append_str(&r->o, "lit:");
+	for (const unsigned char *p = (const unsigned char *)term; *p; p++) {
+		char two[2] = { hex[*p >> 4], hex[*p & 15] };
+		append(&r->o, two, 2);
+	}
+}
+
 /* Writes unit u as the parser should see it. */
 static void
 emit_unit(rewriter *r, const unit *u, bool in_quotes)
 {
 	const char *raw = r->q + u->start;
 	size_t raw_len = u->end - u->start;
+	bool wildcard = u->end < r->len && r->q[u->end] == '*';
 
 	if (!u->dashed && loci_is_query_operator(raw, raw_len)) {
 		append(&r->o, raw, raw_len);
@@ -348,6 +396,11 @@ emit_unit(rewriter *r, const unit *u, bool in_quotes)
 		   loci_is_stopword(r->language, u->term, strlen(u->term))) {
 		append_str(&r->o, "caps:");
 		append(&r->o, raw, raw_len);
+	} else if (!in_quotes && !wildcard && parser_would_cut(u->term) &&
+		   !near_operator(r, u->start, -1) && !near_operator(r, u->end, 1)) {
+		/* Not next to NEAR or ADJ, which want words with positions;
+		 * nor in a phrase or a wildcard, which take no fields. */
+		emit_literal(r, u->term);
 	} else {
 		append_str(&r->o, u->term);
 	}
@@ -375,6 +428,13 @@ append_gap(rewriter *r, size_t from, size_t to)
 	}
 	for (size_t i = from; i < to; i++) {
 		char c = r->q[i];
+		/* + and - are operators only at the start of a word: the "-"
+		 * of "AT&-T" must not become one when the "&" turns into a
+		 * space. */
+		if ((c == '+' || c == '-') && i > 0 && !strchr(" \t(", r->q[i - 1])) {
+			append(&r->o, " ", 1);
+			continue;
+		}
 		if (strchr(" \t\"()+-*", c) ||
 		    (c == '/' && i + 1 < r->len && r->q[i + 1] >= '0' && r->q[i + 1] <= '9' &&
 		     ends_with_near(&r->o)))

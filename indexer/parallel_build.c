@@ -270,7 +270,6 @@ parallel_build_run(parallel_build *pb, bool show_progress)
 		worker *wk = &pb->workers[k];
 		atomic_fetch_add(&pb->running, 1);
 		if (pthread_create(&wk->thread, NULL, work, wk) != 0) {
-			atomic_fetch_sub(&pb->running, 1);
 			work(wk);	/* no thread to be had: do its share here */
 			continue;
 		}

@@ -77,7 +77,7 @@ in_list(const size_t *a, size_t n, size_t v)
 }
 
 /* Can c be part of a word as someone types it ("foo_bar", "AT&T", "a@b",
- * "TCP/IP", "e-mail", any non-ASCII)?  Not white space, controls, quotes
+ * "TCP/IP", "e-mail", "1,500th", any non-ASCII)?  Not white space, controls, quotes
  * or other query syntax.  Nor '+' and '#': Xapian's parser keeps "C++"
  * and "C#" whole only when the index lacks "c", which is never so when
  * a passage holds them, but is here, where the passage is not indexed. */
@@ -87,7 +87,7 @@ chunk_char(char c)
 	unsigned char u = (unsigned char)c;
 
 	return u >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || (c != '\0' && strchr("_&@/-", c) != NULL);
+	       (c >= '0' && c <= '9') || (c != '\0' && strchr("_&@/-.,", c) != NULL);
 }
 
 /* Does s[0..n) hold a query operator word? */
@@ -186,6 +186,14 @@ loci_fuzz_highlight(const uint8_t *data, size_t size)
 			ce++;
 		while (cs < l.word_start && text[cs] == '-')
 			cs++;
+		/* Whole tokens only: nobody copies the "5" of "1.5" with the
+		 * word after it. */
+		for (size_t i = 0; i < l.count; i++) {
+			if (l.starts[i] < cs && cs < l.ends[i])
+				cs = l.ends[i] < l.word_start ? l.ends[i] : l.word_start;
+			if (l.starts[i] < ce && ce < l.ends[i])
+				ce = l.starts[i] > l.word_end ? l.starts[i] : l.word_end;
+		}
 		if ((cs != l.word_start || ce != l.word_end) && !holds_operator(text + cs, ce - cs)) {
 			spans = highlight(an, db, text + cs, ce - cs, text, len, &parsed, &n);
 			marked = !parsed;	/* a syntax error is not this check's business */

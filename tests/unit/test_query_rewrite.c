@@ -152,6 +152,16 @@ test_words(void)
 	CHECK_REWRITE("Russia's", "russia's", NULL);
 	CHECK_REWRITE("ＩＳＩＳ", "isis", NULL);
 	CHECK_REWRITE("1,500 fighters", "1,500 fighters", NULL);
+	/* A word the parser would cut elsewhere than the analyser goes in
+	 * hex; not in a phrase, a wildcard or next to NEAR, which take no
+	 * fields. */
+	CHECK_REWRITE("a-1.5 b", "lit:61312e35 b", NULL);
+	CHECK_REWRITE("x1.5y", "x1 5y", NULL);
+	CHECK_REWRITE("\"a-1.5 b\"", "\"a-1.5 b\"", NULL);
+	CHECK_REWRITE("a-1.5 NEAR b", "a1.5 NEAR b", NULL);
+	/* A "-" glued to other marks is no NOT. */
+	CHECK_REWRITE("XY&-Z", "xy  z", NULL);
+	CHECK_REWRITE("x -y (-z)", "x -y (-z)", NULL);
 	CHECK_REWRITE("", "", NULL);
 	CHECK_REWRITE("   ", "   ", NULL);
 	/* Spacing and punctuation are kept as typed. */
