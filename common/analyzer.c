@@ -31,7 +31,14 @@ struct loci_analyzer {
 	size_t buf_cap;
 	char *joined;			/* term of the current compound */
 	size_t joined_cap;
+	size_t tokenized;		/* bytes so far, until JIT-compiled */
+	bool jit_tried;
 };
+
+/* PCRE2's JIT compiler costs about as much as matching a few hundred
+ * kilobytes: worth it for the indexer, not for a search that tokenizes a
+ * query and a page of passages. */
+#define JIT_AFTER_BYTES (256 * 1024)
 
 static bool
 reserve(char **buf, size_t *cap, size_t need)
@@ -86,8 +93,6 @@ loci_analyzer_new(const char *language, loci_analyzer **out)
 		loci_analyzer_free(an);
 		return LOCI_ERR_INTERNAL;
 	}
-	/* JIT is an optimisation only: without it matching still works. */
-	(void)pcre2_jit_compile(an->re, PCRE2_JIT_COMPLETE);
 	an->md = pcre2_match_data_create_from_pattern(an->re, NULL);
 	if (!an->md)
 		goto nomem;
@@ -315,6 +320,11 @@ loci_analyzer_tokenize(loci_analyzer *an, const char *text, size_t len,
 	 * which would otherwise rescan the rest of the text each time. */
 	if (!loci_utf8_valid(text, len))
 		return LOCI_ERR_UTF8;
+	if (!an->jit_tried && (an->tokenized += len) >= JIT_AFTER_BYTES) {
+		/* An optimisation only: without it matching still works. */
+		(void)pcre2_jit_compile(an->re, PCRE2_JIT_COMPLETE);
+		an->jit_tried = true;
+	}
 	while (off < len && !stop) {
 		int rc = pcre2_match(an->re, (PCRE2_SPTR)text, len, off,
 				     PCRE2_NO_UTF_CHECK, an->md, NULL);

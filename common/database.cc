@@ -1128,22 +1128,34 @@ with_feedback(Xapian::Enquire &enquire, Xapian::Database &db, const Xapian::Quer
 	return Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, added);
 }
 
-// The passages of the article at path that match query beyond the
-// per_article shown ("+N more in this article").  Xapian's collapse
-// count is exact only when every match is looked at, which costs more
-// than the search itself on a large index; the article's own passages
-// are few, and counted here for the articles on the page alone.
-static unsigned long
-more_in_article(Xapian::Database &db, const Xapian::Query &query, const std::string &path,
-		unsigned per_article)
+// How many passages of each article on the page match query, for "+N
+// more in this article".  Xapian's collapse count is exact only when
+// every match is looked at, which costs more than the search itself on a
+// large index; the page's articles' own passages are few, and counted
+// here in one pass over them.
+static std::map<std::string, Xapian::doccount>
+matches_per_article(Xapian::Database &db, const Xapian::Query &query, const Xapian::MSet &page)
 {
+	std::vector<Xapian::Query> articles;
+	std::map<std::string, Xapian::doccount> counts;
+	for (Xapian::MSetIterator m = page.begin(); m != page.end(); ++m) {
+		std::string path = m.get_document().get_value(VALUE_PATH);
+		if (counts.emplace(path, 0).second)
+			articles.emplace_back(PREFIX_ARTICLE + article_key(path.c_str()));
+	}
+	if (articles.empty())
+		return counts;
 	Xapian::Enquire counter(db);
 	counter.set_weighting_scheme(Xapian::BoolWeight());
 	counter.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query,
-					Xapian::Query(PREFIX_ARTICLE + article_key(path.c_str()))));
-	Xapian::MSet all = counter.get_mset(0, 1, db.get_doccount());
-	Xapian::doccount n = all.get_matches_estimated();
-	return n > per_article ? n - per_article : 0;
+					Xapian::Query(Xapian::Query::OP_OR, articles.begin(),
+						      articles.end())));
+	Xapian::ValueCountMatchSpy spy(VALUE_PATH);
+	counter.add_matchspy(&spy);
+	counter.get_mset(0, 0, db.get_doccount());
+	for (Xapian::TermIterator v = spy.values_begin(); v != spy.values_end(); ++v)
+		counts[*v] = v.get_termfreq();
+	return counts;
 }
 
 loci_status
@@ -1166,18 +1178,17 @@ loci_db_search(loci_db *db, const loci_query *q, const loci_search_options *o,
 		Xapian::MSet mset = enquire.get_mset(o->offset, o->limit, o->limit ? 0 : 1);
 		std::unique_ptr<loci_results> r(new loci_results);
 		r->total = mset.get_matches_estimated();
-		std::map<std::string, unsigned long> more;
+		std::map<std::string, Xapian::doccount> counts;
+		if (o->per_article)
+			counts = matches_per_article(db->db, query, mset);
 		for (Xapian::MSetIterator m = mset.begin(); m != mset.end(); ++m) {
 			Xapian::Document doc = m.get_document();
-			unsigned long n = 0;
+			unsigned long more = 0;
 			if (o->per_article) {
-				std::string path = doc.get_value(VALUE_PATH);
-				auto known = more.find(path);
-				n = known != more.end() ? known->second
-					: (more[path] = more_in_article(db->db, query, path,
-									o->per_article));
+				Xapian::doccount n = counts[doc.get_value(VALUE_PATH)];
+				more = n > o->per_article ? n - o->per_article : 0;
 			}
-			r->hits.push_back(make_hit(doc, m.get_weight(), n));
+			r->hits.push_back(make_hit(doc, m.get_weight(), more));
 		}
 		*out = r.release();
 		return LOCI_OK;

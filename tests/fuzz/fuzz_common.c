@@ -15,17 +15,6 @@
 #define LOCI_CORPUS_DIR "corpus"
 #endif
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define FUZZ_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__) && !defined(FUZZ_ASAN)
-#define FUZZ_ASAN 1
-#endif
-#ifdef FUZZ_ASAN
-#include <sanitizer/common_interface_defs.h>
-#endif
 
 static void remove_db_dir(void);
 
@@ -382,10 +371,9 @@ fuzz_corpus_db(void)
 		setup_failed("mkdtemp failed in", tmp);
 	}
 	atexit(remove_db);
-#ifdef FUZZ_ASAN
-	/* A sanitizer report ends the process without the atexit handlers. */
-	__sanitizer_set_death_callback(remove_db_dir);
-#endif
+	/* A sanitizer report ends the process without the atexit handlers,
+	 * and leaves the index behind: no death callback of ours, which
+	 * would replace the one by which libFuzzer saves the input. */
 
 	DIR *d = opendir(corpus);
 	struct dirent *e;
