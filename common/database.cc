@@ -423,6 +423,40 @@ private:
 	}
 };
 
+// Does q hold a positional match (a phrase, NEAR or ADJ, also one that a
+// synonym group brought in)?
+bool
+holds_positional(const Xapian::Query &q)
+{
+	Xapian::Query::op op = q.get_type();
+	if (op == Xapian::Query::OP_PHRASE || op == Xapian::Query::OP_NEAR)
+		return true;
+	for (size_t i = 0; i < q.get_num_subqueries(); i++)
+		if (holds_positional(q.get_subquery(i)))
+			return true;
+	return false;
+}
+
+// Xapian 1.4's matcher reads freed memory when an OP_XOR with a
+// positional operand sits under OP_AND_MAYBE (which loci's title and
+// feedback weighting add to every query, and into which the matcher
+// turns an OR of its own accord): found by the query fuzz target, shown
+// with Xapian alone (XOR(term, PHRASE, term) AND_MAYBE term).  Such a
+// query is refused rather than run.
+void
+refuse_xor_of_positional(const Xapian::Query &q)
+{
+	if (q.get_type() == Xapian::Query::OP_XOR) {
+		for (size_t i = 0; i < q.get_num_subqueries(); i++)
+			if (holds_positional(q.get_subquery(i)))
+				throw Xapian::QueryParserError(
+					"XOR cannot take a phrase, NEAR or ADJ, nor a synonym of "
+					"several words (use OR and NOT, or --no-synonyms)");
+	}
+	for (size_t i = 0; i < q.get_num_subqueries(); i++)
+		refuse_xor_of_positional(q.get_subquery(i));
+}
+
 } // namespace
 
 struct loci_writer {
@@ -824,6 +858,7 @@ loci_db_parse_query(loci_db *db, loci_analyzer *an, const loci_synonyms *syn, co
 				 Xapian::QueryParser::FLAG_WILDCARD |
 				 Xapian::QueryParser::FLAG_PURE_NOT;
 		Xapian::Query q = qp.parse_query(text, flags);
+		refuse_xor_of_positional(q);
 		*out = new loci_query{ q, q.get_description(), an };
 		return LOCI_OK;
 	} catch (...) {

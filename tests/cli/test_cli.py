@@ -208,6 +208,18 @@ class Corpus(unittest.TestCase):
         self.assertIn("'Taliban AND'", err)
         self.assertTrue(err.startswith("loci-search: "))
 
+    def test_xor_of_a_phrase_is_refused(self):
+        # Xapian 1.4 reads freed memory matching such a query (found by
+        # fuzzing): a clear refusal instead.
+        for q in ('moscow XOR "islamic state"', "moscow XOR isis", "(a NEAR b) XOR c"):
+            r, _ = self.search(q)
+            self.assertEqual(r.returncode, 2, q)
+            self.assertIn(b"XOR cannot take a phrase", r.stderr)
+            self.assertEqual(r.stderr.count(b"\n"), 1)
+        r, doc = self.search("--no-synonyms", "moscow XOR isis")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(doc["hits"])
+
     def test_at_most_two_passages_per_article(self):
         hits = self.hits("-n", "100", "Taliban")
         paths = [h["path"] for h in hits]
