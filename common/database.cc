@@ -685,6 +685,12 @@ loci_writer_list_articles(loci_writer *w, loci_article_fn fn, void *ctx, char **
 	}
 }
 
+bool
+loci_parser_word_char(unsigned cp)
+{
+	return Xapian::Unicode::is_wordchar(cp);
+}
+
 loci_status
 loci_db_compact(const char *const *srcs, size_t n, const char *dst, char **err)
 {

@@ -111,6 +111,11 @@ typedef int (*loci_article_fn)(void *ctx, const char *path, const loci_article_i
 loci_status loci_writer_list_articles(loci_writer *w, loci_article_fn fn, void *ctx,
 				      char **err);
 
+/* Does Xapian's query parser take code point cp as part of a word?  Its
+ * Unicode tables are not PCRE2's: a letter of a newer Unicode version may
+ * be a separator to it. */
+bool loci_parser_word_char(unsigned cp);
+
 /* ---- reading ---- */
 
 /* Opens the index at path for reading.  LOCI_ERR_NOT_FOUND if there is no

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "database.h"
 #include "stopwords.h"
 
 /* A word of the query: a plain word, or a hyphenated word as a whole
@@ -339,10 +340,11 @@ ascii_digit(unsigned char c)
 }
 
 /* Would Xapian's parser cut the term where the analyser did not?  Both
- * keep letters and digits, ASCII or not, together; both keep "russia's"
- * and "1,500" whole.  The analyser also keeps a number with separators
- * inside a word of letters ("a1.5l" from "a-1.5l"), which the parser cuts
- * by rules of its own: anything but those two cases is taken as cut. */
+ * keep letters and digits together, if the parser's Unicode tables know
+ * them; both keep "russia's" and "1,500" whole.  The analyser also keeps
+ * a number with separators inside a word of letters ("a1.5l" from
+ * "a-1.5l"), which the parser cuts by rules of its own: anything but
+ * those cases is taken as cut. */
 static bool
 parser_would_cut(const char *term)
 {
@@ -355,8 +357,20 @@ parser_would_cut(const char *term)
 	if (number)
 		return false;
 	for (const unsigned char *p = t; *p; p++) {
-		if (*p >= 0x80 || (*p >= 'a' && *p <= 'z') || ascii_digit(*p))
+		if ((*p >= 'a' && *p <= 'z') || ascii_digit(*p))
 			continue;
+		if (*p >= 0xC0) {
+			/* A code point the parser may not know (terms are valid
+			 * UTF-8: the analyser made them). */
+			unsigned n = *p >= 0xF0 ? 3 : *p >= 0xE0 ? 2 : 1;
+			unsigned cp = *p & (0x3F >> n);
+			for (unsigned k = 1; k <= n; k++)
+				cp = cp << 6 | (p[k] & 0x3F);
+			if (!loci_parser_word_char(cp))
+				return true;
+			p += n;
+			continue;
+		}
 		/* An apostrophe between letters, the one other mark allowed. */
 		if (*p == '\'' && p > t && p[-1] >= 'a' && p[-1] <= 'z' && p[1] >= 'a' && p[1] <= 'z')
 			continue;

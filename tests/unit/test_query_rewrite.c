@@ -157,6 +157,8 @@ test_words(void)
 	 * fields. */
 	CHECK_REWRITE("a-1.5 b", "lit:61312e35 b", NULL);
 	CHECK_REWRITE("x1.5y", "x1 5y", NULL);
+	/* A letter newer than Xapian's Unicode tables (Nushu, U+1B2D9). */
+	CHECK_REWRITE("\xF0\x9B\x8B\x99n2", "lit:f09b8b996e32", NULL);
 	CHECK_REWRITE("\"a-1.5 b\"", "\"a-1.5 b\"", NULL);
 	CHECK_REWRITE("a-1.5 NEAR b", "a1.5 NEAR b", NULL);
 	/* A "-" glued to other marks is no NOT. */
