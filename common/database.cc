@@ -423,38 +423,59 @@ private:
 	}
 };
 
-// Does q hold a positional match (a phrase, NEAR or ADJ, also one that a
-// synonym group brought in)?
 bool
-holds_positional(const Xapian::Query &q)
+holds_xor(const Xapian::Query &q)
 {
-	Xapian::Query::op op = q.get_type();
-	if (op == Xapian::Query::OP_PHRASE || op == Xapian::Query::OP_NEAR)
+	if (q.get_type() == Xapian::Query::OP_XOR)
 		return true;
 	for (size_t i = 0; i < q.get_num_subqueries(); i++)
-		if (holds_positional(q.get_subquery(i)))
+		if (holds_xor(q.get_subquery(i)))
 			return true;
 	return false;
 }
 
-// Xapian 1.4's matcher reads freed memory when an OP_XOR with a
-// positional operand sits under OP_AND_MAYBE (which loci's title and
-// feedback weighting add to every query, and into which the matcher
-// turns an OR of its own accord): found by the query fuzz target, shown
-// with Xapian alone (XOR(term, PHRASE, term) AND_MAYBE term).  Such a
-// query is refused rather than run.
-void
-refuse_xor_of_positional(const Xapian::Query &q)
+// XOR of kids[from, to): exactly one side of each split, so the passages
+// that hold an odd number of them, as OP_XOR has it (the weight differs:
+// that of the operands matched at the last split only).  Each level
+// doubles its sides, so n operands cost n^2 leaves (n <= 1000 words).
+Xapian::Query
+xor_of(const std::vector<Xapian::Query> &kids, size_t from, size_t to)
 {
-	if (q.get_type() == Xapian::Query::OP_XOR) {
-		for (size_t i = 0; i < q.get_num_subqueries(); i++)
-			if (holds_positional(q.get_subquery(i)))
-				throw Xapian::QueryParserError(
-					"XOR cannot take a phrase, NEAR or ADJ, nor a synonym of "
-					"several words (use OR and NOT, or --no-synonyms)");
-	}
+	if (to - from == 1)
+		return kids[from];
+	size_t mid = from + (to - from) / 2;
+	Xapian::Query a = xor_of(kids, from, mid), b = xor_of(kids, mid, to);
+	return Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query(Xapian::Query::OP_OR, a, b),
+			     Xapian::Query(Xapian::Query::OP_AND, a, b));
+}
+
+// Xapian 1.4's matcher reads freed memory on some queries with OP_XOR:
+// (a XOR "b c" XOR d) AND_MAYBE e, or a wildcard in place of the phrase;
+// loci puts every query under AND_MAYBE (title, feedback), and the
+// matcher turns an OR into one of its own accord.  Found by the query
+// fuzz target, shown with Xapian alone under valgrind.  So no OP_XOR
+// reaches it: each is spelt with OR, AND and AND_NOT.  The query parser
+// puts an XOR under the boolean operators only, which are rebuilt here.
+Xapian::Query
+without_xor(const Xapian::Query &q)
+{
+	if (!holds_xor(q))
+		return q;
+	std::vector<Xapian::Query> kids;
 	for (size_t i = 0; i < q.get_num_subqueries(); i++)
-		refuse_xor_of_positional(q.get_subquery(i));
+		kids.push_back(without_xor(q.get_subquery(i)));
+	switch (q.get_type()) {
+	case Xapian::Query::OP_XOR:
+		return xor_of(kids, 0, kids.size());
+	case Xapian::Query::OP_AND:
+	case Xapian::Query::OP_OR:
+	case Xapian::Query::OP_AND_NOT:
+	case Xapian::Query::OP_AND_MAYBE:
+	case Xapian::Query::OP_FILTER:
+		return Xapian::Query(q.get_type(), kids.begin(), kids.end());
+	default:
+		throw Xapian::QueryParserError("XOR cannot be used inside this query");
+	}
 }
 
 } // namespace
@@ -864,7 +885,7 @@ loci_db_parse_query(loci_db *db, loci_analyzer *an, const loci_synonyms *syn, co
 				 Xapian::QueryParser::FLAG_WILDCARD |
 				 Xapian::QueryParser::FLAG_PURE_NOT;
 		Xapian::Query q = qp.parse_query(text, flags);
-		refuse_xor_of_positional(q);
+		q = without_xor(q);
 		*out = new loci_query{ q, q.get_description(), an };
 		return LOCI_OK;
 	} catch (...) {
