@@ -396,12 +396,27 @@ public:
 
 // lit:HEX, written by the query rewriter for a word the parser would cut
 // in pieces the index does not hold: the word in hex digits, made here
-// into the stem term the parser makes of a plain word.
+// into the stem term the parser makes of a plain word; litw:HEX, the
+// wildcard the parser makes of "word*".
 class LiteralTerm : public Xapian::FieldProcessor {
 	loci_analyzer *an;
 public:
-	explicit LiteralTerm(loci_analyzer *a) : an(a) {}
+	LiteralTerm(loci_analyzer *a, bool w) : an(a), wildcard(w) {}
 	Xapian::Query operator()(const std::string &str) override {
+		std::string term = decode(str);
+		if (wildcard)	// as the parser makes one: unstemmed terms
+			return Xapian::Query(Xapian::Query::OP_WILDCARD, term,
+					     LOCI_MAX_WILDCARD_TERMS,
+					     Xapian::Query::WILDCARD_LIMIT_ERROR);
+		size_t len;
+		const char *stem = loci_analyzer_stem(an, term.data(), term.size(), &len);
+		if (!stem)
+			throw std::bad_alloc();
+		return Xapian::Query(PREFIX_STEM + std::string(stem, len));
+	}
+private:
+	bool wildcard;
+	static std::string decode(const std::string &str) {
 		std::string term;
 		for (size_t i = 0; i + 1 < str.size(); i += 2) {
 			int hi = hex_digit(str[i]), lo = hex_digit(str[i + 1]);
@@ -411,13 +426,8 @@ public:
 		}
 		if (term.empty() || term.size() * 2 != str.size())
 			throw Xapian::QueryParserError("lit:" + str + ": not a word in hex");
-		size_t len;
-		const char *stem = loci_analyzer_stem(an, term.data(), term.size(), &len);
-		if (!stem)
-			throw std::bad_alloc();
-		return Xapian::Query(PREFIX_STEM + std::string(stem, len));
+		return term;
 	}
-private:
 	static int hex_digit(char c) {
 		return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 	}
@@ -878,7 +888,8 @@ loci_db_parse_query(loci_db *db, loci_analyzer *an, const loci_synonyms *syn, co
 		qp.add_boolean_prefix("path", (new PathFilter())->release());
 		qp.add_rangeprocessor((new DateRange())->release());
 		qp.add_prefix("syn", (new SynonymGroup(an, syn))->release());
-		qp.add_prefix("lit", (new LiteralTerm(an))->release());
+		qp.add_prefix("lit", (new LiteralTerm(an, false))->release());
+		qp.add_prefix("litw", (new LiteralTerm(an, true))->release());
 		// Stopwords are dropped by the query rewriter, which knows
 		// whether a word was typed in capitals.
 		unsigned flags = Xapian::QueryParser::FLAG_DEFAULT |

@@ -380,21 +380,24 @@ parser_would_cut(const char *term)
 }
 
 /* "lit:HEX": the term spelt in hex digits, which the parser leaves whole,
- * for the database layer to decode and stem (see its LiteralTerm). */
+ * for the database layer to decode and stem (see its LiteralTerm);
+ * "litw:HEX", the same term as a wildcard's prefix (the parser's own "*"
+ * does not apply to a field). */
 static void
-emit_literal(rewriter *r, const char *term)
+emit_literal(rewriter *r, const char *field, const char *term)
 {
 	static const char hex[] = "0123456789abcdef";
 
-	append_str(&r->o, "lit:");
+	append_str(&r->o, field);
 	for (const unsigned char *p = (const unsigned char *)term; *p; p++) {
 		char two[2] = { hex[*p >> 4], hex[*p & 15] };
 		append(&r->o, two, 2);
 	}
 }
 
-/* Writes unit u as the parser should see it. */
-static void
+/* Writes unit u as the parser should see it.  Returns true if it wrote
+ * a wildcard of its own, which takes the '*' after u with it. */
+static bool
 emit_unit(rewriter *r, const unit *u, bool in_quotes)
 {
 	const char *raw = r->q + u->start;
@@ -410,14 +413,16 @@ emit_unit(rewriter *r, const unit *u, bool in_quotes)
 		   loci_is_stopword(r->language, u->term, strlen(u->term))) {
 		append_str(&r->o, "caps:");
 		append(&r->o, raw, raw_len);
-	} else if (!in_quotes && !wildcard && parser_would_cut(u->term) &&
+	} else if (!in_quotes && parser_would_cut(u->term) &&
 		   !near_operator(r, u->start, -1) && !near_operator(r, u->end, 1)) {
 		/* Not next to NEAR or ADJ, which want words with positions;
-		 * nor in a phrase or a wildcard, which take no fields. */
-		emit_literal(r, u->term);
+		 * nor in a phrase, which takes no fields. */
+		emit_literal(r, wildcard ? "litw:" : "lit:", u->term);
+		return wildcard;
 	} else {
 		append_str(&r->o, u->term);
 	}
+	return false;
 }
 
 static bool
@@ -564,12 +569,17 @@ rewrite(rewriter *r)
 			continue;
 		}
 		size_t before = r->o.len;
-		emit_unit(r, u, in_quotes);
-		if (!in_quotes && u->end < r->len && r->q[u->end] == '*' && !r->o.nomem &&
-		    !(!u->dashed && loci_is_query_operator(r->q + u->start, u->end - u->start)) &&
-		    !add_prefix(r->out, r->o.buf + before))
-			r->failed = true;
 		at = u->end;
+		if (emit_unit(r, u, in_quotes)) {
+			if (!add_prefix(r->out, u->term))
+				r->failed = true;
+			at++;	/* its '*' */
+		} else if (!in_quotes && u->end < r->len && r->q[u->end] == '*' && !r->o.nomem &&
+			   !(!u->dashed && loci_is_query_operator(r->q + u->start,
+								  u->end - u->start)) &&
+			   !add_prefix(r->out, r->o.buf + before)) {
+			r->failed = true;
+		}
 		i++;
 next:
 		;

@@ -211,6 +211,8 @@ test_wildcards(void)
 {
 	CHECK_REWRITE("tajik*", "tajik*", "tajik", NULL);
 	CHECK_REWRITE("Tajik* OR Uzbek*", "tajik* OR uzbek*", "tajik", "uzbek", NULL);
+	/* A prefix the parser would cut: a wildcard field of its own. */
+	CHECK_REWRITE("a-1.5* b", "litw:61312e35 b", "a1.5", NULL);
 	CHECK_REWRITE("Guantá*", "guanta*", "guanta", NULL);
 	CHECK_REWRITE("ISIS-K*", "isisk*", "isisk", NULL);
 	/* No wildcard inside a phrase, nor on a word not followed by '*'. */
