@@ -470,10 +470,21 @@ fuzz_parse(loci_analyzer *an, loci_db *db, const loci_synonyms *syn, const char 
 			for (size_t k = 0; k < pl; k++)
 				FUZZ_CHECK(!(p[k] >= 'A' && p[k] <= 'Z'));
 		}
-		/* A prefix is the rewritten word before a '*'. */
+		/* A prefix is the rewritten word before a '*', or that word
+		 * in hex after "litw:". */
 		bool found = fuzz_skip("prefix-shape");
 		for (const char *at = strstr(text, p); at && !found; at = strstr(at + 1, p))
 			found = at[pl] == '*';
+		char *hex = malloc(2 * pl + sizeof "litw:");
+		if (!hex)
+			abort();
+		strcpy(hex, "litw:");
+		for (size_t k = 0; k < pl; k++)
+			sprintf(hex + 5 + 2 * k, "%02x", (unsigned char)p[k]);
+		for (const char *at = strstr(text, hex); at && !found; at = strstr(at + 1, hex))
+			found = !((at[2 * pl + 5] >= '0' && at[2 * pl + 5] <= '9') ||
+				  (at[2 * pl + 5] >= 'a' && at[2 * pl + 5] <= 'f'));
+		free(hex);
 		FUZZ_CHECK(found);
 	}
 
