@@ -466,6 +466,25 @@ xor_of(const std::vector<Xapian::Query> &kids, size_t from, size_t to)
 // fuzz target, shown with Xapian alone under valgrind.  So no OP_XOR
 // reaches it: each is spelt with OR, AND and AND_NOT.  The query parser
 // puts an XOR under the boolean operators only, which are rebuilt here.
+// The terms q matches with, counted as the matcher opens them: once per
+// place (a part repeated is counted again); stops counting past limit.
+size_t
+leaves(const Xapian::Query &q, size_t limit)
+{
+	size_t n = q.get_num_subqueries();
+	if (n == 0)
+		return 1;
+	size_t sum = 0;
+	for (size_t i = 0; i < n && sum <= limit; i++)
+		sum += leaves(q.get_subquery(i), limit);
+	return sum;
+}
+
+// A spelt-out XOR repeats each operand once per split it sits under:
+// bounded, so that a query cannot make the matcher open millions of
+// posting lists.
+const size_t MAX_XOR_LEAVES = 2000;
+
 Xapian::Query
 without_xor(const Xapian::Query &q)
 {
@@ -475,8 +494,15 @@ without_xor(const Xapian::Query &q)
 	for (size_t i = 0; i < q.get_num_subqueries(); i++)
 		kids.push_back(without_xor(q.get_subquery(i)));
 	switch (q.get_type()) {
-	case Xapian::Query::OP_XOR:
-		return xor_of(kids, 0, kids.size());
+	case Xapian::Query::OP_XOR: {
+		Xapian::Query x = xor_of(kids, 0, kids.size());
+		if (leaves(x, MAX_XOR_LEAVES) > MAX_XOR_LEAVES)
+			throw Xapian::QueryParserError("too many words under XOR (at most " +
+						       std::to_string(MAX_XOR_LEAVES) +
+						       " once spelt out; use fewer words or "
+						       "synonyms, or --no-synonyms)");
+		return x;
+	}
 	case Xapian::Query::OP_AND:
 	case Xapian::Query::OP_OR:
 	case Xapian::Query::OP_AND_NOT:

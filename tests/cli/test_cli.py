@@ -221,6 +221,10 @@ class Corpus(unittest.TestCase):
             both = ids("%s AND %s" % (a, b))
             self.assertTrue(both, (a, b))
             self.assertEqual(ids("%s XOR %s" % (a, b)), either - both, (a, b))
+        # Spelt out, an XOR repeats its operands: a long one is refused.
+        r, _ = self.search(" XOR ".join("w%d" % i for i in range(300)))
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(b"too many words under XOR", r.stderr)
         three = ids("moscow XOR russia XOR attack")
         for p in three:
             n = sum(p in ids(w) for w in ("moscow", "russia", "attack"))
