@@ -257,6 +257,17 @@ hyphen_at(const char *s, size_t left)
 	return 0;
 }
 
+static bool
+in_capitals(const char *s, size_t n)
+{
+	if (n < 2)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!(s[i] >= 'A' && s[i] <= 'Z'))
+			return false;
+	return true;
+}
+
 /* Reports a hyphenated token: first the joined form, then each part. */
 static loci_status
 emit_compound(loci_analyzer *an, const char *text, size_t start, size_t end,
@@ -282,7 +293,8 @@ emit_compound(loci_analyzer *an, const char *text, size_t start, size_t end,
 	an->joined[joined_len] = '\0';
 	unsigned first = *pos;
 	if (joined_len > 0 && joined_len <= LOCI_MAX_TERM) {
-		loci_token tok = { an->joined, joined_len, start, end, first, LOCI_TOKEN_COMPOUND };
+		loci_token tok = { an->joined, joined_len, start, end, first, LOCI_TOKEN_COMPOUND,
+				   false };
 		if (fn(ctx, &tok)) {
 			*stop = true;
 			return LOCI_OK;
@@ -297,7 +309,8 @@ emit_compound(loci_analyzer *an, const char *text, size_t start, size_t end,
 			return st;
 		unsigned at = (*pos)++;
 		if (len > 0 && len <= LOCI_MAX_TERM) {
-			loci_token tok = { an->buf, len, p, q, at, LOCI_TOKEN_PART };
+			loci_token tok = { an->buf, len, p, q, at, LOCI_TOKEN_PART,
+					   in_capitals(text + p, q - p) };
 			if (fn(ctx, &tok)) {
 				*stop = true;
 				return LOCI_OK;
@@ -352,7 +365,8 @@ loci_analyzer_tokenize(loci_analyzer *an, const char *text, size_t len,
 			/* Empty after normalising: a default-ignorable "letter"
 			 * such as U+3164.  Not a word. */
 			if (st == LOCI_OK && tlen > 0 && tlen <= LOCI_MAX_TERM) {
-				loci_token tok = { an->buf, tlen, s, e, at, LOCI_TOKEN_WORD };
+				loci_token tok = { an->buf, tlen, s, e, at, LOCI_TOKEN_WORD,
+						   in_capitals(text + s, e - s) };
 				stop = fn(ctx, &tok) != 0;
 			}
 		}

@@ -17,6 +17,7 @@
 extern "C" {
 #endif
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "status.h"
@@ -44,6 +45,8 @@ typedef struct {
 	size_t start, end;	/* byte range of the token in the input */
 	unsigned position;	/* 1-based word position */
 	loci_token_kind kind;
+	bool caps;		/* written in ASCII capitals only, two or more
+				 * ("IS", "US"): an acronym, not a stopword */
 } loci_token;
 
 /* Called once per token, in text order.  A nonzero return stops the

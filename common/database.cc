@@ -186,21 +186,9 @@ public:
 struct IndexContext {
 	Xapian::Document *doc;
 	loci_analyzer *an;
-	const char *text;	// what is being tokenized
 	std::string prefix;	// "" for the passage, a field's prefix else
 	bool nomem;
 };
-
-bool
-typed_in_caps(const char *s, size_t n)
-{
-	if (n < 2)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!(s[i] >= 'A' && s[i] <= 'Z'))
-			return false;
-	return true;
-}
 
 int
 index_token(void *ctx, const loci_token *tok)
@@ -220,8 +208,7 @@ index_token(void *ctx, const loci_token *tok)
 		// only frequencies, as TermGenerator does with STEM_SOME.
 		ic->doc->add_posting(ic->prefix + term, tok->position);
 		ic->doc->add_term(PREFIX_STEM + ic->prefix + std::string(stem, len));
-		if (ic->prefix.empty() && tok->kind == LOCI_TOKEN_WORD &&
-		    typed_in_caps(ic->text + tok->start, tok->end - tok->start) &&
+		if (ic->prefix.empty() && tok->kind == LOCI_TOKEN_WORD && tok->caps &&
 		    loci_is_stopword(loci_analyzer_language(ic->an), tok->term, tok->term_len))
 			ic->doc->add_posting(PREFIX_CAPS + term, tok->position);
 	} catch (...) {
@@ -237,7 +224,7 @@ index_field(Xapian::Document &doc, loci_analyzer *an, const char *prefix, const 
 {
 	if (!text || !*text)
 		return LOCI_OK;
-	IndexContext ic{ &doc, an, text, prefix, false };
+	IndexContext ic{ &doc, an, prefix, false };
 	loci_status st = loci_analyzer_tokenize(an, text, strlen(text), index_token, &ic);
 	// A field that is not UTF-8 is skipped, not fatal: the passage stays.
 	if (st == LOCI_ERR_UTF8)
@@ -620,7 +607,7 @@ loci_writer_add_passage(loci_writer *w, loci_analyzer *an, const loci_passage_do
 	try {
 		Xapian::Document doc;
 		std::string key = article_key(d->path);
-		IndexContext ic{ &doc, an, d->text, std::string(), false };
+		IndexContext ic{ &doc, an, std::string(), false };
 
 		loci_status st = loci_analyzer_tokenize(an, d->text, d->text_len, index_token, &ic);
 		if (st != LOCI_OK)

@@ -31,17 +31,6 @@ typedef struct {
 	bool nomem;
 } outbuf;
 
-static bool
-typed_in_caps(const char *s, size_t n)
-{
-	if (n < 2)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!(s[i] >= 'A' && s[i] <= 'Z'))
-			return false;
-	return true;
-}
-
 static int
 collect(void *ctx, const loci_token *tok)
 {
@@ -74,8 +63,7 @@ collect(void *ctx, const loci_token *tok)
 		v->items = p;
 		v->cap = n;
 	}
-	unit u = { strndup(tok->term, tok->term_len), NULL, tok->start, tok->end,
-		   typed_in_caps(v->q + tok->start, tok->end - tok->start) };
+	unit u = { strndup(tok->term, tok->term_len), NULL, tok->start, tok->end, tok->caps };
 	if (tok->kind == LOCI_TOKEN_COMPOUND)
 		u.dashed = strdup("");
 	if (!u.term || (tok->kind == LOCI_TOKEN_COMPOUND && !u.dashed)) {

@@ -20,7 +20,6 @@ struct highlighter {
 
 typedef struct {
 	highlighter *h;
-	const char *text;
 	span *spans;
 	size_t count, cap;
 	bool nomem;
@@ -124,21 +123,11 @@ highlighter_free(highlighter *h)
 }
 
 static bool
-in_caps(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!(s[i] >= 'A' && s[i] <= 'Z'))
-			return false;
-	return n >= 2;
-}
-
-static bool
-matches(highlighter *h, const char *text, const loci_token *tok)
+matches(highlighter *h, const loci_token *tok)
 {
 	if (strset_has(&h->plain, tok->term))
 		return true;
-	if (h->caps.count && strset_has(&h->caps, tok->term) &&
-	    in_caps(text + tok->start, tok->end - tok->start))
+	if (h->caps.count && tok->caps && strset_has(&h->caps, tok->term))
 		return true;
 	for (size_t i = 0; i < h->rq->n_prefixes; i++) {
 		const char *p = h->rq->prefixes[i];
@@ -164,7 +153,7 @@ mark_token(void *ctx, const loci_token *tok)
 {
 	span_ctx *c = ctx;
 
-	if (!matches(c->h, c->text, tok))
+	if (!matches(c->h, tok))
 		return 0;
 	/* Tokens come in text order; a compound comes before its parts and
 	 * covers them, so overlapping spans merge into the last one. */
@@ -190,7 +179,7 @@ mark_token(void *ctx, const loci_token *tok)
 loci_status
 highlighter_spans(highlighter *h, const char *text, size_t len, span **out, size_t *n)
 {
-	span_ctx c = { h, text, NULL, 0, 0, false };
+	span_ctx c = { h, NULL, 0, 0, false };
 	loci_status st = loci_analyzer_tokenize(h->an, text, len, mark_token, &c);
 
 	if (st == LOCI_OK && c.nomem)

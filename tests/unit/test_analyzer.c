@@ -13,6 +13,7 @@ typedef struct {
 	size_t start, end;
 	unsigned position;
 	loci_token_kind kind;
+	bool caps;
 } saved_token;
 
 typedef struct {
@@ -40,6 +41,7 @@ save_token(void *ctx, const loci_token *t)
 		s->end = t->end;
 		s->position = t->position;
 		s->kind = t->kind;
+		s->caps = t->caps;
 	}
 	return l->stop_after && l->calls >= l->stop_after;
 }
@@ -409,6 +411,26 @@ test_long_terms(loci_analyzer *an)
 	CHECK_TOKEN(&l, 1, part40b, LOCI_TOKEN_PART, 2, 41, 81);
 }
 
+/* Capitals, the mark of an acronym that is also a stopword (IS, US). */
+static void
+test_caps(loci_analyzer *an)
+{
+	token_list l;
+	const bool want[] = { true, false, false, true, false, true, true, false };
+
+	/* IS, us, I, USA, Us, then IS-K: the compound, its parts IS and K. */
+	CHECK_STATUS(tokenize(an, "IS us I USA Us IS-K", &l), LOCI_OK);
+	if (CHECK_UINT_EQ(l.n, 8)) {
+		CHECK_INT_EQ(l.tok[5].kind, LOCI_TOKEN_COMPOUND);
+		for (size_t i = 0; i < 8; i++)
+			if (i != 5 && i != 7)
+				CHECK(l.tok[i].caps == want[i]);
+		CHECK(!l.tok[5].caps);	/* "IS-K" holds a hyphen */
+		CHECK(l.tok[6].caps);	/* its part "IS" */
+		CHECK(!l.tok[7].caps);	/* "K": one letter */
+	}
+}
+
 int
 main(void)
 {
@@ -422,6 +444,7 @@ main(void)
 		test_invalid_utf8(an);
 		test_stop(an);
 		test_long_terms(an);
+		test_caps(an);
 	}
 	loci_analyzer_free(an);
 	test_stems();
