@@ -434,7 +434,7 @@ holds_xor(const Xapian::Query &q)
 // XOR of kids[from, to): exactly one side of each split, so the passages
 // that hold an odd number of them, as OP_XOR has it (the weight differs:
 // that of the operands matched at the last split only).  Each level
-// doubles its sides, so n operands cost n^2 leaves (n <= 1000 words).
+// doubles its sides, so n operands cost about n^2 leaves (bounded below).
 Xapian::Query
 xor_of(const std::vector<Xapian::Query> &kids, size_t from, size_t to)
 {
@@ -446,13 +446,6 @@ xor_of(const std::vector<Xapian::Query> &kids, size_t from, size_t to)
 			     Xapian::Query(Xapian::Query::OP_AND, a, b));
 }
 
-// Xapian 1.4's matcher reads freed memory on some queries with OP_XOR:
-// (a XOR "b c" XOR d) AND_MAYBE e, or a wildcard in place of the phrase;
-// loci puts every query under AND_MAYBE (title, feedback), and the
-// matcher turns an OR into one of its own accord.  Found by the query
-// fuzz target, shown with Xapian alone under valgrind.  So no OP_XOR
-// reaches it: each is spelt with OR, AND and AND_NOT.  The query parser
-// puts an XOR under the boolean operators only, which are rebuilt here.
 // The terms q matches with, counted as the matcher opens them: once per
 // place (a part repeated is counted again); stops counting past limit.
 size_t
@@ -472,6 +465,13 @@ leaves(const Xapian::Query &q, size_t limit)
 // posting lists.
 const size_t MAX_XOR_LEAVES = 2000;
 
+// Xapian 1.4's matcher reads freed memory on some queries with OP_XOR:
+// (a XOR "b c" XOR d) AND_MAYBE e, or a wildcard in place of the phrase;
+// loci puts every query under AND_MAYBE (title, feedback), and the
+// matcher turns an OR into one of its own accord.  Found by the query
+// fuzz target, shown with Xapian alone under valgrind.  So no OP_XOR
+// reaches it: each is spelt with OR, AND and AND_NOT.  The query parser
+// puts an XOR under the boolean operators only, which are rebuilt here.
 Xapian::Query
 without_xor(const Xapian::Query &q)
 {

@@ -396,8 +396,7 @@ emit_unit(rewriter *r, const unit *u, bool in_quotes)
 		append(&r->o, raw, raw_len);
 	} else if (u->dashed && in_quotes) {
 		append_str(&r->o, u->dashed);	/* a phrase of the parts */
-	} else if (!u->dashed && u->caps && !in_quotes &&
-		   !(u->end < r->len && r->q[u->end] == '*') &&
+	} else if (!u->dashed && u->caps && !in_quotes && !wildcard &&
 		   loci_is_stopword(r->language, u->term, strlen(u->term))) {
 		append_str(&r->o, "caps:");
 		append(&r->o, raw, raw_len);
