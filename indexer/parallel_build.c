@@ -303,15 +303,6 @@ parallel_build_error(const parallel_build *pb, const char **msg)
 	return LOCI_OK;
 }
 
-bool
-parallel_build_stopped(const parallel_build *pb)
-{
-	for (unsigned k = 0; k < pb->jobs; k++)
-		if (updater_stopped(pb->workers[k].u))
-			return true;
-	return false;
-}
-
 update_counts
 parallel_build_counts(const parallel_build *pb)
 {

@@ -43,7 +43,6 @@ void parallel_build_run(parallel_build *pb, bool show_progress);
 
 /* The first error a worker met (message owned by pb), or LOCI_OK. */
 loci_status parallel_build_error(const parallel_build *pb, const char **msg);
-bool parallel_build_stopped(const parallel_build *pb);
 /* The workers' counts added up, with the walk's skipped paths. */
 update_counts parallel_build_counts(const parallel_build *pb);
 

@@ -22,6 +22,16 @@
 #include "status.h"
 #include "synonyms.h"
 
+/* Defines libFuzzer's entry point as a call to the target function fn,
+ * except in replay.c's build, which calls the targets itself. */
+#ifdef LOCI_FUZZ_REPLAY
+#define FUZZ_TARGET(fn)
+#else
+#define FUZZ_TARGET(fn) \
+	int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size); \
+	int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) { return fn(data, size); }
+#endif
+
 #define FUZZ_CHECK(cond) ((cond) ? (void)0 : fuzz_fail(__FILE__, __LINE__, #cond))
 
 _Noreturn void fuzz_fail(const char *file, int line, const char *what);

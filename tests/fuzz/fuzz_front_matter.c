@@ -136,12 +136,4 @@ loci_fuzz_front_matter(const uint8_t *data, size_t size)
 	return 0;
 }
 
-#ifndef LOCI_FUZZ_REPLAY
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	return loci_fuzz_front_matter(data, size);
-}
-#endif
+FUZZ_TARGET(loci_fuzz_front_matter)

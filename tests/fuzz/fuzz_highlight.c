@@ -29,17 +29,6 @@ typedef struct {
 	const char *text;
 } tok_list;
 
-static bool
-is_operator(const char *s, size_t n)
-{
-	static const char *const ops[] = { "AND", "OR", "NOT", "XOR", "NEAR", "ADJ", NULL };
-
-	for (const char *const *op = ops; *op; op++)
-		if (strlen(*op) == n && memcmp(*op, s, n) == 0)
-			return true;
-	return false;
-}
-
 static int
 collect(void *ctx, const loci_token *t)
 {
@@ -58,7 +47,7 @@ collect(void *ctx, const loci_token *t)
 	/* Not a stopword: the highlighter leaves those unmarked when the
 	 * query parser keeps them as plain terms (in phrases, "a/"). */
 	if (!l->have_word && t->kind == LOCI_TOKEN_WORD &&
-	    !is_operator(l->text + t->start, t->end - t->start) &&
+	    !loci_is_query_operator(l->text + t->start, t->end - t->start) &&
 	    !loci_is_stopword("english", t->term, t->term_len)) {
 		l->have_word = true;
 		l->word_start = t->start;
@@ -90,18 +79,14 @@ chunk_char(char c)
 	       (c >= '0' && c <= '9') || (c != '\0' && strchr("_&@/-.,", c) != NULL);
 }
 
-/* Does s[0..n) hold a query operator word? */
+/* Does s[0..n) hold a query operator word (2 to 4 letters)? */
 static bool
 holds_operator(const char *s, size_t n)
 {
-	static const char *const ops[] = { "AND", "OR", "NOT", "XOR", "NEAR", "ADJ", NULL };
-
-	for (const char *const *op = ops; *op; op++) {
-		size_t k = strlen(*op);
-		for (size_t i = 0; i + k <= n; i++)
-			if (memcmp(s + i, *op, k) == 0)
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 2; k <= 4 && i + k <= n; k++)
+			if (loci_is_query_operator(s + i, k))
 				return true;
-	}
 	return false;
 }
 
@@ -211,12 +196,4 @@ loci_fuzz_highlight(const uint8_t *data, size_t size)
 	return 0;
 }
 
-#ifndef LOCI_FUZZ_REPLAY
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	return loci_fuzz_highlight(data, size);
-}
-#endif
+FUZZ_TARGET(loci_fuzz_highlight)

@@ -175,12 +175,4 @@ loci_fuzz_query(const uint8_t *data, size_t size)
 	return 0;
 }
 
-#ifndef LOCI_FUZZ_REPLAY
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	return loci_fuzz_query(data, size);
-}
-#endif
+FUZZ_TARGET(loci_fuzz_query)

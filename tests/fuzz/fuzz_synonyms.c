@@ -80,12 +80,4 @@ loci_fuzz_synonyms(const uint8_t *data, size_t size)
 	return 0;
 }
 
-#ifndef LOCI_FUZZ_REPLAY
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	return loci_fuzz_synonyms(data, size);
-}
-#endif
+FUZZ_TARGET(loci_fuzz_synonyms)
