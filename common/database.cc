@@ -37,6 +37,9 @@ enum : Xapian::valueno {
 	VALUE_TAGS = 11,	// newline-separated
 };
 
+// A passage id term ("Q" path "#" ordinal) was on every passage of
+// indexes built before 2026-11-26; the article term and the ordinal value
+// serve instead.  Kept to leave such terms out of the vocabulary count.
 const char PREFIX_PASSAGE[] = "Q";
 const char PREFIX_ARTICLE[] = "XA";
 const char PREFIX_STEM[] = "Z";
@@ -647,12 +650,9 @@ loci_writer_add_passage(loci_writer *w, loci_analyzer *an, const loci_passage_do
 			if (!tags.empty())
 				doc.add_value(VALUE_TAGS, tags);
 		}
-		std::string id = PREFIX_PASSAGE + key + "#" + std::to_string(d->ordinal);
-		doc.add_boolean_term(id);
 		doc.add_boolean_term(PREFIX_ARTICLE + key);
 		// The article's passages were deleted first (by its article
-		// term), so this id is free: add, without the lookup that
-		// replace_document makes for every passage.
+		// term): add, without the lookup of replace_document.
 		w->db.add_document(doc);
 		return LOCI_OK;
 	} catch (...) {
@@ -1301,10 +1301,15 @@ loci_db_scan(loci_db *db, unsigned long *cursor, unsigned max, loci_results **ou
 	});
 }
 
-static std::string
-passage_term(const char *path, unsigned ordinal)
+// One passage: its article's passages (tens, not thousands) filtered by
+// ordinal, rather than a unique term on each of 700,000 passages.
+static Xapian::Query
+passage_query(const char *path, unsigned ordinal)
 {
-	return PREFIX_PASSAGE + article_key(path) + "#" + std::to_string(ordinal);
+	std::string n = std::to_string(ordinal);
+	return Xapian::Query(Xapian::Query::OP_FILTER,
+			     Xapian::Query(PREFIX_ARTICLE + article_key(path)),
+			     Xapian::Query(Xapian::Query::OP_VALUE_RANGE, VALUE_ORDINAL, n, n));
 }
 
 loci_status
@@ -1314,10 +1319,12 @@ loci_db_get_passage(loci_db *db, const char *path, unsigned ordinal, loci_result
 	*out = nullptr;
 	return with_reopen(db, err, [&]() {
 		std::unique_ptr<loci_results> r(new loci_results);
-		std::string term = passage_term(path, ordinal);
-		Xapian::PostingIterator p = db->db.postlist_begin(term);
-		if (p != db->db.postlist_end(term))
-			r->hits.push_back(make_hit(db->db.get_document(*p), 0, 0));
+		Xapian::Enquire enquire(db->db);
+		enquire.set_weighting_scheme(Xapian::BoolWeight());
+		enquire.set_query(passage_query(path, ordinal));
+		Xapian::MSet m = enquire.get_mset(0, 1);
+		if (!m.empty())
+			r->hits.push_back(make_hit(m.begin().get_document(), 0, 0));
 		r->total = r->hits.size();
 		*out = r.release();
 		return LOCI_OK;
@@ -1342,16 +1349,18 @@ loci_db_like_query(loci_db *db, loci_analyzer *an, const char *path, unsigned or
 	(void)an;
 	*out = nullptr;
 	return with_reopen(db, err, [&]() {
-		std::string id = passage_term(path, ordinal);
-		Xapian::PostingIterator p = db->db.postlist_begin(id);
-		if (p == db->db.postlist_end(id)) {
+		Xapian::Query self = passage_query(path, ordinal);
+		Xapian::Enquire enquire(db->db);
+		enquire.set_weighting_scheme(Xapian::BoolWeight());
+		enquire.set_query(self);
+		Xapian::MSet found = enquire.get_mset(0, 1);
+		if (found.empty()) {
 			set_err(err, "no passage " + std::string(path) + "#" + std::to_string(ordinal) +
 				" in the index");
 			return LOCI_ERR_INVALID;
 		}
 		Xapian::RSet rset;
-		rset.add_document(*p);
-		Xapian::Enquire enquire(db->db);
+		rset.add_document(*found.begin());
 		LikeDecider decider;
 		// 25 terms: enough to describe a paragraph, few enough to stay
 		// on its topic.
@@ -1360,7 +1369,7 @@ loci_db_like_query(loci_db *db, loci_analyzer *an, const char *path, unsigned or
 		for (Xapian::ESetIterator t = eset.begin(); t != eset.end(); ++t)
 			terms.emplace_back(*t);
 		Xapian::Query like(Xapian::Query::OP_OR, terms.begin(), terms.end());
-		Xapian::Query q(Xapian::Query::OP_AND_NOT, like, Xapian::Query(id));
+		Xapian::Query q(Xapian::Query::OP_AND_NOT, like, self);
 		*out = new loci_query{ q, q.get_description() };
 		return LOCI_OK;
 	});
