@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <new>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -76,6 +77,12 @@ const double TITLE_WEIGHT = 0.5;
 const Xapian::doccount FEEDBACK_ARTICLES = 5;
 const size_t FEEDBACK_TERMS = 10;
 const double FEEDBACK_WEIGHT = 0.3;
+// Feedback's words only reorder the passages that match the query (they
+// join it by AND_MAYBE), and for a page within the first RERANK_DEPTH
+// results only those of the articles of the first pass's best
+// RERANK_DEPTH passages: a second search of every match cost more than
+// the first (tests/eval/README.md: the same figures from depth 20 up).
+const Xapian::doccount RERANK_DEPTH = 50;
 
 // Xapian terms are limited to 245 bytes; long paths are shortened to a
 // prefix plus a hash, which keeps keys unique and readable.
@@ -1141,15 +1148,9 @@ public:
 // BM25-saturated frequency in the feedback passages, times its
 // Robertson-Sparck Jones relevance weight.
 static Xapian::Query
-with_feedback(Xapian::Enquire &enquire, Xapian::Database &db, const Xapian::Query &q,
-	      loci_analyzer *an)
+add_feedback(Xapian::Database &db, const Xapian::Query &q, const std::vector<Xapian::docid> &top,
+	     loci_analyzer *an)
 {
-	enquire.set_query(q);
-	// The best passage of each article: words from several articles
-	// rather than from the neighbours of one passage.
-	enquire.set_collapse_key(VALUE_PATH, 1);
-	Xapian::MSet top = enquire.get_mset(0, FEEDBACK_ARTICLES);
-	enquire.set_collapse_key(Xapian::BAD_VALUENO);
 	if (top.empty())
 		return q;
 
@@ -1168,10 +1169,10 @@ with_feedback(Xapian::Enquire &enquire, Xapian::Database &db, const Xapian::Quer
 	};
 	std::map<std::string, Stat> stats;
 	double avlen = db.get_avlength();
-	for (Xapian::MSetIterator m = top.begin(); m != top.end(); ++m) {
-		double len = db.get_doclength(*m);
+	for (Xapian::docid d : top) {
+		double len = db.get_doclength(d);
 		double norm = avlen > 0 ? len / avlen : 1;
-		for (Xapian::TermIterator t = db.termlist_begin(*m); t != db.termlist_end(*m); ++t) {
+		for (Xapian::TermIterator t = db.termlist_begin(d); t != db.termlist_end(d); ++t) {
 			const std::string &term = *t;
 			if (!decider(term) ||
 			    std::binary_search(query_terms.begin(), query_terms.end(), term))
@@ -1214,6 +1215,34 @@ with_feedback(Xapian::Enquire &enquire, Xapian::Database &db, const Xapian::Quer
 	return Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, added);
 }
 
+// The passages feedback learns from: the best passage of each of the
+// FEEDBACK_ARTICLES best articles (words from several articles rather
+// than from the neighbours of one passage), from a ranking that keeps at
+// most per_article passages of an article (0: all) in document order.
+static std::vector<Xapian::docid>
+feedback_passages(const Xapian::MSet &ranked)
+{
+	std::vector<Xapian::docid> top;
+	std::set<std::string> seen;
+	for (Xapian::MSetIterator m = ranked.begin();
+	     m != ranked.end() && top.size() < FEEDBACK_ARTICLES; ++m)
+		if (seen.insert(m.get_document().get_value(VALUE_PATH)).second)
+			top.push_back(*m);
+	return top;
+}
+
+static Xapian::Query
+with_feedback(Xapian::Enquire &enquire, Xapian::Database &db, const Xapian::Query &q,
+	      loci_analyzer *an)
+{
+	enquire.set_query(q);
+	enquire.set_collapse_key(VALUE_PATH, 1);
+	Xapian::MSet top = enquire.get_mset(0, FEEDBACK_ARTICLES);
+	enquire.set_collapse_key(Xapian::BAD_VALUENO);
+	return add_feedback(db, q, feedback_passages(top), an);
+}
+
+
 // How many passages of each article on the page match query, for "+N
 // more in this article".  Xapian's collapse count is exact only when
 // every match is looked at, which costs more than the search itself on a
@@ -1254,16 +1283,44 @@ loci_db_search(loci_db *db, const loci_query *q, const loci_search_options *o,
 		Xapian::Enquire enquire(db->db);
 		enquire.set_weighting_scheme(Xapian::BM25Weight());
 		Xapian::Query query = with_title(q->query);
-		if (o->feedback && o->sort == LOCI_SORT_RELEVANCE)
-			query = with_feedback(enquire, db->db, query, q->an);
-		enquire.set_query(query);
+		Xapian::Query searched = query;
+		Xapian::doccount estimate = 0;
+		bool reranked = false;
 		if (o->per_article)
 			enquire.set_collapse_key(VALUE_PATH, o->per_article);
+		if (o->feedback && o->sort == LOCI_SORT_RELEVANCE && o->limit &&
+		    o->offset + o->limit <= RERANK_DEPTH) {
+			// Feedback reorders the passages of the first pass's best
+			// articles rather than searching the whole index again.
+			// The depth does not follow the page, so that pages
+			// agree with each other.
+			enquire.set_query(query);
+			Xapian::MSet first = enquire.get_mset(0, RERANK_DEPTH);
+			std::set<std::string> seen;
+			std::vector<Xapian::Query> articles;
+			for (Xapian::MSetIterator m = first.begin(); m != first.end(); ++m) {
+				std::string path = m.get_document().get_value(VALUE_PATH);
+				if (seen.insert(path).second)
+					articles.emplace_back(PREFIX_ARTICLE + article_key(path.c_str()));
+			}
+			query = add_feedback(db->db, query, feedback_passages(first), q->an);
+			searched = Xapian::Query(Xapian::Query::OP_FILTER, query,
+						 Xapian::Query(Xapian::Query::OP_OR, articles.begin(),
+							       articles.end()));
+			estimate = first.get_matches_estimated();
+			reranked = true;
+		} else if (o->feedback && o->sort == LOCI_SORT_RELEVANCE) {
+			query = with_feedback(enquire, db->db, query, q->an);
+			searched = query;
+			if (o->per_article)
+				enquire.set_collapse_key(VALUE_PATH, o->per_article);
+		}
+		enquire.set_query(searched);
 		if (o->sort != LOCI_SORT_RELEVANCE)
 			enquire.set_sort_by_key_then_relevance(&key, o->sort == LOCI_SORT_DATE_DESC);
 		Xapian::MSet mset = enquire.get_mset(o->offset, o->limit, o->limit ? 0 : 1);
 		std::unique_ptr<loci_results> r(new loci_results);
-		r->total = mset.get_matches_estimated();
+		r->total = reranked ? estimate : mset.get_matches_estimated();
 		std::map<std::string, Xapian::doccount> counts;
 		if (o->per_article)
 			counts = matches_per_article(db->db, query, mset);

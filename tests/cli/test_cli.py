@@ -63,6 +63,22 @@ class Corpus(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr.decode())
         return doc["hits"]
 
+    def test_feedback_rerank_equals_full_search(self):
+        # A page within the first 50 results is reordered from the first
+        # pass's best articles; a deeper one (--offset) is searched again
+        # in full.  On the five shipped articles the first pass holds every
+        # matching article, so the two must agree passage for passage.
+        for q in ("Taliban", "migrants OR recruitment", "Russia attack"):
+            shallow = self.hits("-n", "4", q)
+            deep = self.hits("-n", "60", q)
+            self.assertTrue(shallow, q)
+            self.assertEqual([(h["path"], h["passage"], h["score"]) for h in shallow],
+                             [(h["path"], h["passage"], h["score"]) for h in deep[:4]], q)
+            # and a page past the first also agrees with the full search
+            page2 = self.hits("-n", "3", "--offset", "1", q)
+            self.assertEqual([(h["path"], h["passage"]) for h in page2],
+                             [(h["path"], h["passage"]) for h in deep[1:4]], q)
+
     def test_summary_line(self):
         self.assertRegex(self.index_stderr,
                          r"^loci-index: 5 added, 0 updated, 0 removed, 0 unchanged, 0 skipped; "
