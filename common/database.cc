@@ -81,8 +81,9 @@ const double FEEDBACK_WEIGHT = 0.3;
 // join it by AND_MAYBE), and for a page within the first RERANK_DEPTH
 // results only those of the articles of the first pass's best
 // RERANK_DEPTH passages: a second search of every match cost more than
-// the first (tests/eval/README.md: the same figures from depth 20 up).
-const Xapian::doccount RERANK_DEPTH = 50;
+// the first.  tests/eval/README.md: nDCG@10 within 0.002 of the full
+// search from a depth of 20; each candidate article costs a lookup.
+const Xapian::doccount RERANK_DEPTH = 20;
 
 // Xapian terms are limited to 245 bytes; long paths are shortened to a
 // prefix plus a hash, which keeps keys unique and readable.
@@ -1215,18 +1216,32 @@ add_feedback(Xapian::Database &db, const Xapian::Query &q, const std::vector<Xap
 	return Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, added);
 }
 
+// The article of each passage of a ranking: its collapse key when the
+// ranking kept per_article passages of an article (known without reading
+// the passage's values), else read.
+static std::vector<std::string>
+ranked_articles(const Xapian::MSet &ranked, unsigned per_article)
+{
+	std::vector<std::string> paths;
+	for (Xapian::MSetIterator m = ranked.begin(); m != ranked.end(); ++m)
+		paths.push_back(per_article ? m.get_collapse_key()
+					    : m.get_document().get_value(VALUE_PATH));
+	return paths;
+}
+
 // The passages feedback learns from: the best passage of each of the
 // FEEDBACK_ARTICLES best articles (words from several articles rather
-// than from the neighbours of one passage), from a ranking that keeps at
-// most per_article passages of an article (0: all) in document order.
+// than from the neighbours of one passage), from a ranking and the
+// articles of its passages.
 static std::vector<Xapian::docid>
-feedback_passages(const Xapian::MSet &ranked)
+feedback_passages(const Xapian::MSet &ranked, const std::vector<std::string> &paths)
 {
 	std::vector<Xapian::docid> top;
 	std::set<std::string> seen;
+	size_t i = 0;
 	for (Xapian::MSetIterator m = ranked.begin();
-	     m != ranked.end() && top.size() < FEEDBACK_ARTICLES; ++m)
-		if (seen.insert(m.get_document().get_value(VALUE_PATH)).second)
+	     m != ranked.end() && top.size() < FEEDBACK_ARTICLES; ++m, ++i)
+		if (seen.insert(paths[i]).second)
 			top.push_back(*m);
 	return top;
 }
@@ -1239,7 +1254,7 @@ with_feedback(Xapian::Enquire &enquire, Xapian::Database &db, const Xapian::Quer
 	enquire.set_collapse_key(VALUE_PATH, 1);
 	Xapian::MSet top = enquire.get_mset(0, FEEDBACK_ARTICLES);
 	enquire.set_collapse_key(Xapian::BAD_VALUENO);
-	return add_feedback(db, q, feedback_passages(top), an);
+	return add_feedback(db, q, feedback_passages(top, ranked_articles(top, 1)), an);
 }
 
 
@@ -1296,14 +1311,13 @@ loci_db_search(loci_db *db, const loci_query *q, const loci_search_options *o,
 			// agree with each other.
 			enquire.set_query(query);
 			Xapian::MSet first = enquire.get_mset(0, RERANK_DEPTH);
+			std::vector<std::string> paths = ranked_articles(first, o->per_article);
 			std::set<std::string> seen;
 			std::vector<Xapian::Query> articles;
-			for (Xapian::MSetIterator m = first.begin(); m != first.end(); ++m) {
-				std::string path = m.get_document().get_value(VALUE_PATH);
+			for (const std::string &path : paths)
 				if (seen.insert(path).second)
 					articles.emplace_back(PREFIX_ARTICLE + article_key(path.c_str()));
-			}
-			query = add_feedback(db->db, query, feedback_passages(first), q->an);
+			query = add_feedback(db->db, query, feedback_passages(first, paths), q->an);
 			searched = Xapian::Query(Xapian::Query::OP_FILTER, query,
 						 Xapian::Query(Xapian::Query::OP_OR, articles.begin(),
 							       articles.end()));
@@ -1318,12 +1332,24 @@ loci_db_search(loci_db *db, const loci_query *q, const loci_search_options *o,
 		enquire.set_query(searched);
 		if (o->sort != LOCI_SORT_RELEVANCE)
 			enquire.set_sort_by_key_then_relevance(&key, o->sort == LOCI_SORT_DATE_DESC);
-		Xapian::MSet mset = enquire.get_mset(o->offset, o->limit, o->limit ? 0 : 1);
+		// A re-ranking looks at every match of its few articles anyway:
+		// it counts them for "+N more" as it goes.
+		Xapian::ValueCountMatchSpy spy(VALUE_PATH);
+		bool spying = reranked && o->per_article;
+		if (spying)
+			enquire.add_matchspy(&spy);
+		Xapian::MSet mset = enquire.get_mset(o->offset, o->limit,
+						     spying ? db->db.get_doccount() : o->limit ? 0 : 1);
+		enquire.clear_matchspies();
 		std::unique_ptr<loci_results> r(new loci_results);
 		r->total = reranked ? estimate : mset.get_matches_estimated();
 		std::map<std::string, Xapian::doccount> counts;
-		if (o->per_article)
+		if (spying) {
+			for (Xapian::TermIterator v = spy.values_begin(); v != spy.values_end(); ++v)
+				counts[*v] = v.get_termfreq();
+		} else if (o->per_article) {
 			counts = matches_per_article(db->db, query, mset);
+		}
 		for (Xapian::MSetIterator m = mset.begin(); m != mset.end(); ++m) {
 			Xapian::Document doc = m.get_document();
 			unsigned long more = 0;
