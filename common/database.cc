@@ -70,7 +70,8 @@ const int MAX_REOPEN = 5;
 const double TITLE_WEIGHT = 0.5;
 // Pseudo-relevance feedback (loci_search_options.feedback), RM3-style:
 // the FEEDBACK_TERMS words that best tell apart the best passages of the
-// FEEDBACK_ARTICLES best articles (an expand set) are added to the query.
+// FEEDBACK_ARTICLES best articles (an expand set), among those found in
+// two of them at least, are added to the query.
 // Together they weigh FEEDBACK_WEIGHT times as much as the query's own
 // words, shared in proportion to their expand weights: a one-word query
 // gets little from them, and so cannot drift far from what was typed.
@@ -1187,6 +1188,11 @@ add_feedback(Xapian::Database &db, const Xapian::Query &q, const std::vector<Xap
 	double n_docs = db.get_doccount(), n_rel = top.size();
 	std::vector<std::pair<double, std::string>> ranked;
 	for (const auto &e : stats) {
+		// A word of one feedback passage only is as likely its own
+		// subject as the query's; needing two also spares most of the
+		// frequency lookups (tests/eval/README.md).
+		if (e.second.rel < 2)
+			continue;
 		double r = e.second.rel, n = db.get_termfreq(e.first);
 		double rsj = ((r + 0.5) * (n_docs - n_rel - n + r + 0.5)) /
 			     ((n_rel - r + 0.5) * (n - r + 0.5));
