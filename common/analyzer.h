@@ -24,7 +24,7 @@ extern "C" {
 
 /* Bumped whenever the terms produced for the same text, or the layout of
  * the index, change: an index written by another version must be rebuilt. */
-#define LOCI_ANALYZER_VERSION "4"
+#define LOCI_ANALYZER_VERSION "5"
 
 /* Terms longer than this (in bytes, after normalisation) are not indexed:
  * they are almost always junk (base64, URLs) and Xapian caps terms. */

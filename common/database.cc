@@ -23,20 +23,59 @@
 
 namespace {
 
+// Values are what the matcher reads: the article (collapsing, path:
+// filters), the ordinal (one passage of an article) and the date (date:
+// ranges, sorting).  What is only printed lives in the document data
+// (PassageData), where one read fetches it with the text; slot 0 (the
+// article key) and slots 2, 4, 5, 7-11 (title, line, byte range, date as
+// written, source, url, author, tags) held it up to analyser version 4.
 enum : Xapian::valueno {
-	// 0 was the article key, a copy of the path: VALUE_PATH serves.
 	VALUE_PATH = 1,
-	VALUE_TITLE = 2,
 	VALUE_ORDINAL = 3,
-	VALUE_LINE = 4,
-	VALUE_RANGE = 5,	// "start-end" byte offsets
-	VALUE_DATE = 6,		// sortable ISO 8601, for ranges and sorting
-	VALUE_DATE_SHOWN = 7,	// as written
-	VALUE_SOURCE = 8,
-	VALUE_URL = 9,
-	VALUE_AUTHOR = 10,
-	VALUE_TAGS = 11,	// newline-separated
+	VALUE_DATE = 6,		// sortable ISO 8601
 };
+
+// A passage's document data: its printed fields, each a length (7 bits a
+// byte, low first, the high bit set on all but the last byte) and its
+// bytes, in this order, then the passage text to the end.
+enum PassageField { F_TITLE, F_LINE, F_DATE, F_SOURCE, F_URL, F_AUTHOR, F_TAGS, N_FIELDS };
+
+void
+put_field(std::string &out, const std::string &v)
+{
+	size_t n = v.size();
+	while (n >= 0x80) {
+		out += (char)(0x80 | (n & 0x7f));
+		n >>= 7;
+	}
+	out += (char)n;
+	out += v;
+}
+
+// Splits data into fields[] and the text; false if it is not in this
+// layout (a damaged index), in which case it is all text.
+bool
+split_passage_data(const std::string &data, std::string fields[N_FIELDS], std::string &text)
+{
+	size_t at = 0;
+	for (int f = 0; f < N_FIELDS; f++) {
+		size_t n = 0;
+		for (unsigned shift = 0;; shift += 7) {
+			if (at == data.size() || shift > 28)
+				return false;
+			unsigned char c = (unsigned char)data[at++];
+			n |= (size_t)(c & 0x7f) << shift;
+			if (!(c & 0x80))
+				break;
+		}
+		if (n > data.size() - at)
+			return false;
+		fields[f] = data.substr(at, n);
+		at += n;
+	}
+	text = data.substr(at);
+	return true;
+}
 
 // A passage id term ("Q" path "#" ordinal) was on every passage of
 // indexes built before 2026-11-26; the article term and the ordinal value
@@ -636,29 +675,27 @@ loci_writer_add_passage(loci_writer *w, loci_analyzer *an, const loci_passage_do
 		}
 		if (st != LOCI_OK)
 			return st;
-		doc.set_data(std::string(d->text, d->text_len));
-		doc.add_value(VALUE_PATH, d->path);
-		doc.add_value(VALUE_TITLE, d->title);
-		doc.add_value(VALUE_ORDINAL, std::to_string(d->ordinal));
-		doc.add_value(VALUE_LINE, std::to_string(d->line));
-		doc.add_value(VALUE_RANGE, std::to_string(d->start) + "-" + std::to_string(d->end));
+		std::string fields[N_FIELDS];
+		fields[F_TITLE] = d->title ? d->title : "";
+		fields[F_LINE] = std::to_string(d->line);
 		if (const loci_front_matter *m = d->meta) {
 			if (m->date_sortable) {
 				doc.add_value(VALUE_DATE, m->date_sortable);
-				doc.add_value(VALUE_DATE_SHOWN, m->date);
+				fields[F_DATE] = m->date;
 			}
-			if (m->source)
-				doc.add_value(VALUE_SOURCE, m->source);
-			if (m->url)
-				doc.add_value(VALUE_URL, m->url);
-			if (m->author)
-				doc.add_value(VALUE_AUTHOR, m->author);
-			std::string tags;
+			fields[F_SOURCE] = m->source ? m->source : "";
+			fields[F_URL] = m->url ? m->url : "";
+			fields[F_AUTHOR] = m->author ? m->author : "";
 			for (size_t i = 0; i < m->n_tags; i++)
-				tags += (i ? "\n" : "") + std::string(m->tags[i]);
-			if (!tags.empty())
-				doc.add_value(VALUE_TAGS, tags);
+				fields[F_TAGS] += (i ? "\n" : "") + std::string(m->tags[i]);
 		}
+		std::string data;
+		for (const std::string &f : fields)
+			put_field(data, f);
+		data.append(d->text, d->text_len);
+		doc.set_data(data);
+		doc.add_value(VALUE_PATH, d->path);
+		doc.add_value(VALUE_ORDINAL, std::to_string(d->ordinal));
 		doc.add_boolean_term(PREFIX_ARTICLE + key);
 		// The article's passages were deleted first (by its article
 		// term): add, without the lookup of replace_document.
@@ -1010,15 +1047,17 @@ make_hit(const Xapian::Document &doc, double score, unsigned long more)
 	h.score = score;
 	h.more = more;
 	h.path = doc.get_value(VALUE_PATH);
-	h.title = doc.get_value(VALUE_TITLE);
-	h.date = doc.get_value(VALUE_DATE_SHOWN);
-	h.source = doc.get_value(VALUE_SOURCE);
-	h.url = doc.get_value(VALUE_URL);
-	h.author = doc.get_value(VALUE_AUTHOR);
-	h.tags = doc.get_value(VALUE_TAGS);
-	h.text = doc.get_data();
 	h.ordinal = (unsigned)strtoul(doc.get_value(VALUE_ORDINAL).c_str(), nullptr, 10);
-	h.line = (unsigned)strtoul(doc.get_value(VALUE_LINE).c_str(), nullptr, 10);
+	std::string fields[N_FIELDS];
+	if (!split_passage_data(doc.get_data(), fields, h.text))
+		h.text = doc.get_data();
+	h.title = fields[F_TITLE];
+	h.line = (unsigned)strtoul(fields[F_LINE].c_str(), nullptr, 10);
+	h.date = fields[F_DATE];
+	h.source = fields[F_SOURCE];
+	h.url = fields[F_URL];
+	h.author = fields[F_AUTHOR];
+	h.tags = fields[F_TAGS];
 	return h;
 }
 

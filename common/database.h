@@ -48,7 +48,6 @@ typedef struct {
 	const loci_front_matter *meta;	/* date, source, ...; may be NULL */
 	unsigned ordinal;	/* 1-based */
 	unsigned line;		/* 1-based */
-	size_t start, end;	/* byte range of the passage in the article */
 	const char *text;	/* the passage, valid UTF-8 */
 	size_t text_len;
 } loci_passage_doc;

@@ -242,8 +242,6 @@ store_article(updater *u, const char *path, const struct stat *st, const article
 			.meta = &a->meta,
 			.ordinal = ps[i].ordinal,
 			.line = ps[i].line,
-			.start = ps[i].start,
-			.end = ps[i].end,
 			.text = a->text + ps[i].start,
 			.text_len = ps[i].end - ps[i].start,
 		};

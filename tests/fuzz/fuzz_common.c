@@ -299,8 +299,6 @@ index_article(loci_writer *w, loci_analyzer *an, const char *path, const char *n
 			.meta = &fm,
 			.ordinal = ps[i].ordinal,
 			.line = ps[i].line,
-			.start = fm.body_offset + ps[i].start,
-			.end = fm.body_offset + ps[i].end,
 			.text = body + ps[i].start,
 			.text_len = ps[i].end - ps[i].start,
 		};
