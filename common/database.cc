@@ -4,6 +4,7 @@
 // status_from_exception(), so no exception crosses into C.
 
 #include "database.h"
+#include "dates.h"
 #include "stopwords.h"
 
 #include <xapian.h>

@@ -37,10 +37,6 @@ loci_status loci_front_matter_parse(const char *text, size_t len, loci_front_mat
 				    char **problem);
 void loci_front_matter_free(loci_front_matter *fm);
 
-/* Turns an ISO 8601 date or date-time into its sortable form (see above),
- * malloc'd; NULL if s is not such a date. */
-char *loci_date_sortable(const char *s);
-
 #ifdef __cplusplus
 }
 #endif

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dates.h"
 #include "front_matter.h"
 #include "fuzz.h"
 
