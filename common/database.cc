@@ -27,7 +27,7 @@ namespace {
 // Values are what the matcher reads: the article (collapsing, path:
 // filters), the ordinal (one passage of an article) and the date (date:
 // ranges, sorting).  What is only printed lives in the document data
-// (PassageData), where one read fetches it with the text; slot 0 (the
+// (below), where one read fetches it with the text; slot 0 (the
 // article key) and slots 2, 4, 5, 7-11 (title, line, byte range, date as
 // written, source, url, author, tags) held it up to analyser version 4.
 enum : Xapian::valueno {
@@ -1302,7 +1302,6 @@ with_feedback(Xapian::Enquire &enquire, Xapian::Database &db, const Xapian::Quer
 	enquire.set_collapse_key(Xapian::BAD_VALUENO);
 	return add_feedback(db, q, feedback_passages(top, ranked_articles(top, 1)), an);
 }
-
 
 // How many passages of each article on the page match query, for "+N
 // more in this article".  Xapian's collapse count is exact only when
