@@ -1049,9 +1049,9 @@ make_hit(const Xapian::Document &doc, double score, unsigned long more)
 	h.more = more;
 	h.path = doc.get_value(VALUE_PATH);
 	h.ordinal = (unsigned)strtoul(doc.get_value(VALUE_ORDINAL).c_str(), nullptr, 10);
-	std::string fields[N_FIELDS];
-	if (!split_passage_data(doc.get_data(), fields, h.text))
-		h.text = doc.get_data();
+	std::string data = doc.get_data(), fields[N_FIELDS];
+	if (!split_passage_data(data, fields, h.text))
+		h.text = data;
 	h.title = fields[F_TITLE];
 	h.line = (unsigned)strtoul(fields[F_LINE].c_str(), nullptr, 10);
 	h.date = fields[F_DATE];
